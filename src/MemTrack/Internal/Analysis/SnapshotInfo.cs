@@ -1,0 +1,12 @@
+namespace MemTrack.Internal.Analysis;
+
+/// <summary>The facts a snapshot carries besides its traces.</summary>
+/// <param name="TracebackLimit">Frames kept per traceback.</param>
+/// <param name="TakenAt">When the snapshot was taken.</param>
+/// <param name="ExactAllocatedBytes">Exact process-wide bytes allocated since tracing (re)started.</param>
+/// <param name="LostEvents">Events dropped before the snapshot.</param>
+/// <param name="TracingEpoch">
+/// Identifies one uninterrupted tracing period (a Start, or a ClearTraces). Two snapshots of the same epoch hold
+/// cumulative counts of the same samples, so the variance of their difference is the difference of their variances.
+/// </param>
+internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch);

@@ -1,0 +1,118 @@
+using MemTrack.Internal.Sites;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace MemTrack.Internal.Decoding;
+
+/// <summary>
+/// Turns AllocationSampled events into site-table samples: walks the event's interned call stack, resolves and
+/// interns the frames, hides framework frames at the top, truncates to the depth, and adds the sample to the site
+/// of (stack, type). Stacks are cached per TraceLog call-stack index, so a repeated stack costs one lookup.
+/// Used only on the reader thread.
+/// </summary>
+internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, StackTable stacks, int depth, bool hideFrameworkFrames)
+{
+    /// <summary>Stack id of samples without a stack.</summary>
+    private const int NoStackId = -1;
+
+    private readonly Dictionary<int, int> _stackIdByCallStack = [];
+    private readonly Dictionary<ulong, int> _typeIdByTypeHandle = [];
+    private readonly List<string> _typeNames = [];
+    private readonly List<int> _scratch = new(64);
+
+    public int Depth => depth;
+
+    public long OwnSamples { get; private set; }
+
+    public string GetTypeName(int typeId) => _typeNames[typeId];
+
+    public void OnAllocation(AllocationSampledTraceData data, TraceLog log, int ownThreadId)
+    {
+        if (data.ThreadID == ownThreadId)
+        {
+            OwnSamples++;
+            return;
+        }
+
+        int stackId = GetStackId(data.CallStackIndex(), log);
+        int typeId = GetTypeId(data);
+        sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, data.ObjectSize);
+    }
+
+    /// <summary>Forgets cached call-stack indexes; required after <see cref="TraceLog.TrimLiveSessionState"/> renumbers them.</summary>
+    public void ForgetCallStackIndexes() => _stackIdByCallStack.Clear();
+
+    /// <summary>Forgets stacks and sites (ClearTraces). Resolved frames and type names stay: they are still valid.</summary>
+    public void ClearSites()
+    {
+        _stackIdByCallStack.Clear();
+        stacks.Clear();
+        sites.Clear();
+    }
+
+    public long EstimateBytes() => (_stackIdByCallStack.Count * 24L) + (_typeIdByTypeHandle.Count * 24L) + _typeNames.Sum(n => 32 + (n.Length * 2L));
+
+    private int GetEmptyStackId() => stacks.Intern([], 0);
+
+    private int GetTypeId(AllocationSampledTraceData data)
+    {
+        ulong handle = data.TypeID;
+        if (!_typeIdByTypeHandle.TryGetValue(handle, out int typeId))
+        {
+            typeId = _typeNames.Count;
+            string name = data.TypeName;
+            _typeNames.Add(string.IsNullOrEmpty(name) ? "<unknown type>" : name);
+            _typeIdByTypeHandle[handle] = typeId;
+        }
+
+        return typeId;
+    }
+
+    private int GetStackId(CallStackIndex callStack, TraceLog log)
+    {
+        if ((int)callStack < 0)
+        {
+            return NoStackId;
+        }
+
+        if (_stackIdByCallStack.TryGetValue((int)callStack, out int cached))
+        {
+            return cached;
+        }
+
+        TraceCallStacks callStacks = log.CallStacks;
+        TraceCodeAddresses addresses = log.CodeAddresses;
+        _scratch.Clear();
+        for (CallStackIndex index = callStack; (int)index >= 0; index = callStacks.Caller(index))
+        {
+            CodeAddressIndex code = callStacks.CodeAddressIndex(index);
+            _scratch.Add(frames.Resolve(addresses.Address(code)));
+        }
+
+        int first = 0;
+        if (hideFrameworkFrames)
+        {
+            while (first < _scratch.Count && frames.IsFramework(_scratch[first]))
+            {
+                first++;
+            }
+
+            if (first == _scratch.Count)
+            {
+                first = 0; // only framework frames: keep them rather than lose the stack
+            }
+        }
+
+        int total = _scratch.Count - first;
+        int kept = Math.Min(total, depth);
+        int[] ids = new int[kept];
+        for (int i = 0; i < kept; i++)
+        {
+            ids[i] = _scratch[first + i];
+        }
+
+        int stackId = stacks.Intern(ids, total);
+        _stackIdByCallStack[(int)callStack] = stackId;
+        return stackId;
+    }
+}

@@ -1,0 +1,135 @@
+namespace MemTrack.Internal.Decoding;
+
+/// <summary>
+/// Turns code addresses from event stacks into interned <see cref="Frame"/>s: method and module from the
+/// <see cref="MethodMap"/>, file and line from the module's PDB. Every address is resolved once and cached, so the
+/// string work happens the first time a frame is seen, not per event. Used only on the reader thread.
+/// </summary>
+internal sealed class FrameResolver : IDisposable
+{
+    /// <summary>Frame id of an address no known method covers (native code, stubs, or code loaded before the rundown).</summary>
+    public const int UnknownFrameId = 0;
+
+    private static readonly Frame UnknownFrame = new("<unknown>", null, 0, "<unknown>");
+    private static readonly string RuntimeDirectory = NormalizeDirectory(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
+
+    private readonly Dictionary<ulong, int> _frameIdByAddress = [];
+    private readonly Dictionary<Frame, int> _frameIds = [];
+    private readonly List<Frame> _frames = [UnknownFrame];
+    private readonly List<bool> _isFramework = [true];
+    private readonly Dictionary<ulong, string> _modulePaths = [];
+    private readonly Dictionary<string, PdbLineReader> _pdbs = new(StringComparer.Ordinal);
+
+    public FrameResolver()
+    {
+        _frameIds[UnknownFrame] = UnknownFrameId;
+    }
+
+    public MethodMap Methods { get; } = new();
+
+    public int FrameCount => _frames.Count;
+
+    public Frame GetFrame(int frameId) => _frames[frameId];
+
+    public bool IsFramework(int frameId) => _isFramework[frameId];
+
+    public void AddModule(ulong moduleId, string path)
+    {
+        if (!string.IsNullOrEmpty(path))
+        {
+            _modulePaths[moduleId] = path;
+        }
+    }
+
+    /// <summary>
+    /// Resolves a return address of a stack frame. The address is one past the call, so the instruction looked up is
+    /// the one before it (<paramref name="address"/> - 1).
+    /// </summary>
+    public int Resolve(ulong address)
+    {
+        if (_frameIdByAddress.TryGetValue(address, out int cached))
+        {
+            return cached;
+        }
+
+        int frameId = ResolveUncached(address);
+        _frameIdByAddress[address] = frameId;
+        return frameId;
+    }
+
+    /// <summary>Approximate bytes held, for <see cref="MemTracker.GetTracerMemory"/>.</summary>
+    public long EstimateBytes()
+    {
+        long bytes = (_frameIdByAddress.Count * 24L) + (_frameIds.Count * 32L) + (_modulePaths.Count * 64L) + Methods.EstimateBytes();
+        foreach (Frame frame in _frames)
+        {
+            bytes += 64 + ((frame.Method.Length + (frame.FileName?.Length ?? 0) + frame.Module.Length) * 2L);
+        }
+
+        return bytes;
+    }
+
+    public void Dispose()
+    {
+        foreach (PdbLineReader reader in _pdbs.Values)
+        {
+            reader.Dispose();
+        }
+
+        _pdbs.Clear();
+    }
+
+    internal static bool IsFrameworkModule(string modulePath)
+    {
+        string name = Path.GetFileName(modulePath);
+        return name.StartsWith("System.", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("mscorlib.dll", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("netstandard.dll", StringComparison.OrdinalIgnoreCase)
+            || NormalizeDirectory(Path.GetDirectoryName(modulePath) ?? string.Empty).Equals(RuntimeDirectory, StringComparison.Ordinal);
+    }
+
+    private static string NormalizeDirectory(string path) => Path.TrimEndingDirectorySeparator(path);
+
+    private int ResolveUncached(ulong address)
+    {
+        ulong instruction = address == 0 ? 0 : address - 1;
+        MethodInfo? method = Methods.Find(instruction);
+        if (method is null)
+        {
+            return UnknownFrameId;
+        }
+
+        string modulePath = _modulePaths.TryGetValue(method.ModuleId, out string? path) ? path : string.Empty;
+        string moduleName = modulePath.Length == 0 ? "<unknown>" : Path.GetFileName(modulePath);
+        SourceLocation? location = null;
+        if (modulePath.Length != 0)
+        {
+            int ilOffset = method.IlOffsetAt((uint)(instruction - method.Start));
+            location = GetPdb(modulePath).Find(method.Token, ilOffset);
+        }
+
+        var frame = new Frame(method.Name, location?.FileName, location?.LineNumber ?? 0, moduleName);
+        if (_frameIds.TryGetValue(frame, out int existing))
+        {
+            return existing;
+        }
+
+        int id = _frames.Count;
+        _frames.Add(frame);
+        _isFramework.Add(modulePath.Length == 0 || IsFrameworkModule(modulePath));
+        _frameIds[frame] = id;
+        return id;
+    }
+
+    private PdbLineReader GetPdb(string modulePath)
+    {
+        if (!_pdbs.TryGetValue(modulePath, out PdbLineReader? reader))
+        {
+            reader = PdbLineReader.Open(modulePath);
+            _pdbs[modulePath] = reader;
+        }
+
+        return reader;
+    }
+}

@@ -1,0 +1,96 @@
+namespace MemTrack.Internal.Decoding;
+
+/// <summary>
+/// Code address ranges of managed methods, from the runtime's MethodLoadVerbose / MethodDCStopVerbose events, with
+/// their IL-to-native maps. The runtime sends a method's IL map next to its load event (before it, as TraceLog
+/// expects, but both orders are handled). Lookups are binary searches over ranges sorted by start address.
+/// Used only on the reader thread.
+/// </summary>
+internal sealed class MethodMap
+{
+    private readonly List<MethodInfo> _byStart = [];
+    private readonly Dictionary<ulong, MethodInfo> _lastByMethodId = [];
+    private readonly Dictionary<ulong, (uint[] Native, int[] Il)> _pendingMaps = [];
+
+    public int Count => _byStart.Count;
+
+    public void AddMethod(MethodInfo method)
+    {
+        int index = FindIndex(method.Start);
+        if (index >= 0 && _byStart[index].Start == method.Start)
+        {
+            _byStart[index] = method;
+        }
+        else
+        {
+            _byStart.Insert(index + 1, method);
+        }
+
+        if (_pendingMaps.Remove(method.MethodId, out var map))
+        {
+            method.NativeOffsets = map.Native;
+            method.IlOffsets = map.Il;
+        }
+
+        _lastByMethodId[method.MethodId] = method;
+    }
+
+    public void AddIlMap(ulong methodId, uint[] nativeOffsets, int[] ilOffsets)
+    {
+        if (_lastByMethodId.TryGetValue(methodId, out MethodInfo? method) && method.NativeOffsets is null)
+        {
+            method.NativeOffsets = nativeOffsets;
+            method.IlOffsets = ilOffsets;
+            return;
+        }
+
+        _pendingMaps[methodId] = (nativeOffsets, ilOffsets);
+    }
+
+    public MethodInfo? Find(ulong address)
+    {
+        int index = FindIndex(address);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        MethodInfo candidate = _byStart[index];
+        return address < candidate.End ? candidate : null;
+    }
+
+    /// <summary>Approximate bytes held, for <see cref="MemTracker.GetTracerMemory"/>.</summary>
+    public long EstimateBytes()
+    {
+        long bytes = (_byStart.Capacity * 8L) + (_lastByMethodId.Count * 40L) + (_pendingMaps.Count * 48L);
+        foreach (MethodInfo method in _byStart)
+        {
+            bytes += 80 + (method.Name.Length * 2L) + ((method.NativeOffsets?.Length ?? 0) * 8L);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Index of the last method starting at or before <paramref name="address"/>, or -1.</summary>
+    private int FindIndex(ulong address)
+    {
+        int lo = 0;
+        int hi = _byStart.Count - 1;
+        int result = -1;
+        while (lo <= hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (_byStart[mid].Start <= address)
+            {
+                result = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return result;
+    }
+}

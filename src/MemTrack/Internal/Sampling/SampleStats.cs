@@ -1,0 +1,66 @@
+namespace MemTrack.Internal.Sampling;
+
+/// <summary>
+/// Sufficient statistics of the allocation samples behind one trace or group: the Horvitz-Thompson estimates of
+/// bytes and objects, and their variances. Each sampled object of size s had inclusion probability
+/// pi = 1 - (1 - p)^s with p = 1 / <see cref="SamplingInterval"/>, so it stands for 1/pi objects and s/pi bytes.
+/// </summary>
+internal struct SampleStats : IEquatable<SampleStats>
+{
+    /// <summary>Mean distance in bytes between samples (the runtime's AllocationSampled rate: 100 KiB per thread).</summary>
+    public const double SamplingInterval = 102_400;
+
+    /// <summary>z for a two-sided 95% interval.</summary>
+    public const double Z95 = 1.959963984540054;
+
+    private static readonly double LogQ = Math.Log(1.0 - (1.0 / SamplingInterval));
+
+    public long Samples;
+    public double Size;
+    public double Count;
+    public double SizeVariance;
+    public double CountVariance;
+
+    public readonly long RoundedSize => (long)Math.Round(Size);
+
+    public readonly long RoundedCount => (long)Math.Round(Count);
+
+    /// <summary>Half-width of the 95% interval of <see cref="Size"/>, in bytes.</summary>
+    public readonly long SizeMargin => (long)Math.Round(Z95 * Math.Sqrt(SizeVariance));
+
+    /// <summary>Half-width of the 95% interval of <see cref="Count"/>.</summary>
+    public readonly long CountMargin => (long)Math.Round(Z95 * Math.Sqrt(CountVariance));
+
+    /// <summary>Probability that an object of <paramref name="objectSize"/> bytes is sampled.</summary>
+    public static double InclusionProbability(long objectSize) => -double.ExpM1(Math.Max(objectSize, 1) * LogQ);
+
+    public void Add(long objectSize)
+    {
+        double pi = InclusionProbability(objectSize);
+        double weight = 1.0 / pi;
+        double varianceFactor = (1.0 - pi) / (pi * pi);
+        double size = objectSize;
+        Samples++;
+        Size += size * weight;
+        Count += weight;
+        SizeVariance += size * size * varianceFactor;
+        CountVariance += varianceFactor;
+    }
+
+    public void Add(in SampleStats other)
+    {
+        Samples += other.Samples;
+        Size += other.Size;
+        Count += other.Count;
+        SizeVariance += other.SizeVariance;
+        CountVariance += other.CountVariance;
+    }
+
+    public readonly bool Equals(SampleStats other) =>
+        Samples == other.Samples && Size.Equals(other.Size) && Count.Equals(other.Count)
+        && SizeVariance.Equals(other.SizeVariance) && CountVariance.Equals(other.CountVariance);
+
+    public override readonly bool Equals(object? obj) => obj is SampleStats other && Equals(other);
+
+    public override readonly int GetHashCode() => HashCode.Combine(Samples, Size, Count, SizeVariance, CountVariance);
+}

@@ -1,0 +1,393 @@
+using System.Buffers;
+using System.Diagnostics;
+using MemTrack.Internal.Decoding;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace MemTrack.Internal.Session;
+
+/// <summary>
+/// The EventPipe session the process opens to itself, and the dedicated reader thread that decodes it in real time
+/// with TraceEvent. Everything that touches decoder state runs on the reader thread; other threads reach it through
+/// <see cref="RunOnReader"/>, which orders the work after every event written before the call (a barrier event
+/// through the same session). Every wait is bounded.
+/// </summary>
+internal sealed class TracingSession : IDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RundownTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(250);
+
+    private readonly DiagnosticsClient _client;
+    private readonly EventPipeSession _session;
+    private readonly Action<TraceLogEventSource, TraceLog, int> _subscribe;
+    private readonly FrameResolver _frames;
+    private readonly Thread _reader;
+    private readonly ManualResetEventSlim _ready = new(false);
+    private readonly ManualResetEventSlim _finished = new(false);
+    private readonly List<ReaderRequest> _pending = [];
+    private long _nextBarrierId;
+    private volatile Exception? _failure;
+    private volatile bool _stopping;
+    private TraceLogEventSource? _source;
+
+    private TracingSession(DiagnosticsClient client, EventPipeSession session, FrameResolver frames, Action<TraceLogEventSource, TraceLog, int> subscribe)
+    {
+        _client = client;
+        _session = session;
+        _frames = frames;
+        _subscribe = subscribe;
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "MemTrack reader" };
+    }
+
+    /// <summary>OS id of the reader thread: samples of its allocations are the tracer's own.</summary>
+    public int ReaderThreadId { get; private set; } = -2;
+
+    /// <summary>Events the runtime dropped, as TraceEvent counted them.</summary>
+    public long LostEvents => _source?.EventsLost ?? 0;
+
+    /// <summary>Why the reader stopped early, if it did.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Opens the session and starts the reader; returns when the rundown has named the code loaded so far.
+    /// <paramref name="subscribe"/> runs on the reader thread to attach the decoders.
+    /// </summary>
+    public static TracingSession Start(FrameResolver frames, Action<TraceLogEventSource, TraceLog, int> subscribe)
+    {
+        WarmUpLazyEventSources();
+        var client = new DiagnosticsClient(Environment.ProcessId);
+        EventPipeSession session = Connect(client);
+        var tracing = new TracingSession(client, session, frames, subscribe);
+        tracing._reader.Start();
+        bool ready = tracing._ready.Wait(ReadyTimeout);
+        if (!ready || tracing._failure is not null)
+        {
+            Exception? cause = tracing._failure;
+            tracing.Dispose();
+            throw cause is null
+                ? new MemTrackException($"The tracing session did not start within {ReadyTimeout.TotalSeconds:0} s.")
+                : new MemTrackException("The tracing session failed to start: " + cause.Message, cause);
+        }
+
+        return tracing;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the reader thread after every event written before this call has been
+    /// processed, and returns its result.
+    /// </summary>
+    public T RunOnReader<T>(Func<T> work, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        ThrowIfFailed();
+        var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () => work());
+        lock (_pending)
+        {
+            _pending.Add(request);
+        }
+
+        var clock = Stopwatch.StartNew();
+        MemTrackEventSource.Log.Barrier(request.BarrierId);
+        while (!request.Done.Wait(BarrierRepeat))
+        {
+            if (_finished.IsSet || clock.Elapsed >= timeout)
+            {
+                lock (_pending)
+                {
+                    _pending.Remove(request);
+                }
+
+                ThrowIfFailed();
+                throw new MemTrackException(
+                    _finished.IsSet
+                        ? "The tracing session ended before the request could run."
+                        : $"The tracer did not catch up with the application within {timeout.TotalSeconds:0.#} s (the event reader is behind).");
+            }
+
+            // A barrier can sit in TraceEvent's reorder cache until more events arrive; another one pushes it out.
+            MemTrackEventSource.Log.Barrier(request.BarrierId);
+        }
+
+        request.Done.Dispose();
+        if (request.Error is not null)
+        {
+            throw request.Error as MemTrackException ?? new MemTrackException("The tracer failed: " + request.Error.Message, request.Error);
+        }
+
+        return (T)request.Result!;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/> to run on the reader thread after every event written before this call,
+    /// without waiting for it.
+    /// </summary>
+    public void PostToReader(Action work)
+    {
+        var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () =>
+        {
+            work();
+            return null;
+        });
+        lock (_pending)
+        {
+            _pending.Add(request);
+        }
+
+        MemTrackEventSource.Log.Barrier(request.BarrierId);
+    }
+
+    /// <summary>Stops the session and the reader, waiting at most <paramref name="timeout"/>. Never throws.</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        if (_stopping)
+        {
+            return _finished.Wait(0);
+        }
+
+        _stopping = true;
+
+        // Stop from a pool thread while the reader keeps draining the stream (dotnet/runtime#1892, #36108).
+        var stop = Task.Run(() =>
+        {
+            try
+            {
+                _session.Stop();
+            }
+            catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException)
+            {
+                // The session is already gone; the reader will see the end of the stream.
+            }
+        });
+        bool finished = _finished.Wait(timeout);
+        if (!finished)
+        {
+            // Unblock the reader by closing its stream; it is a background thread, so it cannot hold up exit.
+            DisposeQuietly(_session);
+        }
+
+        _ = stop.Wait(finished ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero);
+        FailPending(new MemTrackException("Tracing was stopped."));
+        return finished;
+    }
+
+    public void Dispose()
+    {
+        _ = Stop(TimeSpan.FromSeconds(2));
+        DisposeQuietly(_session);
+    }
+
+    private static EventPipeSession Connect(DiagnosticsClient client)
+    {
+        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(SessionProviders.Tracing(), requestRundown: false, circularBufferMB: SessionProviders.CircularBufferMB));
+        try
+        {
+            if (connect.Wait(ConnectTimeout))
+            {
+                return connect.Result;
+            }
+        }
+        catch (AggregateException ex) when (ex.InnerException is ServerNotAvailableException or IOException or UnauthorizedAccessException or TimeoutException or PlatformNotSupportedException)
+        {
+            throw Unavailable(ex.InnerException);
+        }
+        catch (AggregateException ex) when (ex.InnerException is ServerErrorException)
+        {
+            throw new MemTrackException("The runtime refused the tracing session: " + ex.InnerException.Message, ex.InnerException);
+        }
+
+        throw Unavailable(null);
+    }
+
+    private static DiagnosticsUnavailableException Unavailable(Exception? cause)
+    {
+        string message =
+            "MemTrack could not reach this process's diagnostics server"
+            + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
+            + ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
+            + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there.";
+        return cause is null ? new DiagnosticsUnavailableException(message) : new DiagnosticsUnavailableException(message, cause);
+    }
+
+    /// <summary>
+    /// Creates, before the session starts, the event sources the reader thread would otherwise create lazily
+    /// while the runtime holds the EventPipe lock (the stop-time deadlock of dotnet/runtime#1892).
+    /// </summary>
+    private static void WarmUpLazyEventSources()
+    {
+        _ = MemTrackEventSource.Log.Guid;
+        ArrayPool<byte>.Shared.Return(ArrayPool<byte>.Shared.Rent(16));
+        Task.Run(static () => { }).Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private static void DisposeQuietly(EventPipeSession disposable)
+    {
+        try
+        {
+            disposable.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or ServerNotAvailableException)
+        {
+            // Already closed.
+        }
+    }
+
+    private void ReadLoop()
+    {
+        ReaderThreadId = NativeThread.CurrentId();
+        try
+        {
+            ReadRundown();
+            _source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.None());
+            TraceLog log = _source.TraceLog;
+            _subscribe(_source, log, ReaderThreadId);
+            _source.UnhandledEvents += OnUnhandledEvent;
+            _ready.Set();
+            _source.Process();
+        }
+        catch (Exception ex)
+        {
+            // Reported through Failure and to waiting callers; never thrown at the application.
+            if (!_stopping)
+            {
+                _failure = ex;
+            }
+        }
+        finally
+        {
+            _ready.Set();
+            _finished.Set();
+            FailPending(_failure is null ? new MemTrackException("Tracing was stopped.") : new MemTrackException("The tracer's reader failed: " + _failure.Message, _failure));
+        }
+    }
+
+    /// <summary>Names the code that was loaded before the session: a short rundown session, read on this thread.</summary>
+    private void ReadRundown()
+    {
+        EventPipeSession rundown;
+        try
+        {
+            rundown = _client.StartEventPipeSession(SessionProviders.Rundown(), requestRundown: true, circularBufferMB: SessionProviders.CircularBufferMB);
+        }
+        catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ServerErrorException or TimeoutException)
+        {
+            // Without a rundown, frames of methods jitted before Start stay unnamed; allocation sampling still works.
+            return;
+        }
+
+        using (rundown)
+        {
+            var source = new EventPipeEventSource(rundown.EventStream);
+            var parser = new ClrRundownTraceEventParser(source);
+            parser.LoaderModuleDCStop += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
+            parser.MethodILToNativeMapDCStop += data => AddIlMap(_frames, data);
+            parser.MethodDCStopVerbose += data => AddMethod(_frames, data);
+            var stop = Task.Run(() =>
+            {
+                try
+                {
+                    rundown.Stop();
+                }
+                catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ServerErrorException or TimeoutException)
+                {
+                    DisposeQuietly(rundown);
+                }
+            });
+            using var watchdog = new Timer(_ => DisposeQuietly(rundown), null, RundownTimeout, Timeout.InfiniteTimeSpan);
+            try
+            {
+                source.Process();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or EndOfStreamException)
+            {
+                // Cut short by the watchdog: keep what was read.
+            }
+
+            _ = stop.Wait(RundownTimeout);
+            source.Dispose();
+        }
+    }
+
+    internal static void AddMethod(FrameResolver frames, MethodLoadUnloadVerboseTraceData data)
+    {
+        string ns = data.MethodNamespace;
+        string name = string.IsNullOrEmpty(ns) ? data.MethodName : ns + "." + data.MethodName;
+        frames.Methods.AddMethod(new MethodInfo(data.MethodStartAddress, (uint)data.MethodSize, (ulong)data.MethodID, (ulong)data.ModuleID, data.MethodToken, name));
+    }
+
+    internal static void AddIlMap(FrameResolver frames, MethodILToNativeMapTraceData data)
+    {
+        int count = data.CountOfMapEntries;
+        var natives = new uint[count];
+        var ils = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            natives[i] = (uint)data.NativeOffset(i);
+            ils[i] = data.ILOffset(i);
+        }
+
+        frames.Methods.AddIlMap((ulong)data.MethodID, natives, ils);
+    }
+
+    private void OnUnhandledEvent(TraceEvent data)
+    {
+        if (data.ProviderGuid != MemTrackEventSource.Log.Guid || (int)data.ID != MemTrackEventSource.BarrierEventId)
+        {
+            return;
+        }
+
+        byte[] payload = data.EventData();
+        if (payload.Length < sizeof(long))
+        {
+            return;
+        }
+
+        long barrier = BitConverter.ToInt64(payload, 0);
+        while (true)
+        {
+            ReaderRequest? next = null;
+            lock (_pending)
+            {
+                int index = _pending.FindIndex(request => request.BarrierId <= barrier);
+                if (index >= 0)
+                {
+                    next = _pending[index];
+                    _pending.RemoveAt(index);
+                }
+            }
+
+            if (next is null)
+            {
+                return;
+            }
+
+            next.Run();
+        }
+    }
+
+    private void FailPending(Exception error)
+    {
+        ReaderRequest[] pending;
+        lock (_pending)
+        {
+            pending = [.. _pending];
+            _pending.Clear();
+        }
+
+        foreach (ReaderRequest request in pending)
+        {
+            request.Fail(error);
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is Exception failure)
+        {
+            throw new MemTrackException("The tracer's reader failed: " + failure.Message, failure);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text;
+using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Sampling;
+
+namespace MemTrack.Internal.Storage;
+
+/// <summary>
+/// Reads and writes snapshots in MemTrack's versioned binary format, described byte by byte in docs/file-format.md:
+/// magic, version, flags, header, string table, frame table, traces, CRC-32. Reading never loads types or code named
+/// by the file and rejects anything malformed with <see cref="InvalidDataException"/>.
+/// </summary>
+internal static class SnapshotFile
+{
+    /// <summary>The format version this code writes and the only one it reads.</summary>
+    public const ushort FormatVersion = 1;
+
+    /// <summary>Longest string (in UTF-8 bytes) a file may hold.</summary>
+    public const int MaxStringBytes = 1 << 20;
+
+    /// <summary>Bytes before the string table: magic, version, flags and header.</summary>
+    public const int HeaderBytes = 58;
+
+    private const int ChecksumBytes = sizeof(uint);
+    private const int FrameRecordBytes = 4 * sizeof(int);
+
+    // Frame count, total frames, type index, samples and four f64 statistics.
+    private const int MinTraceRecordBytes = (3 * sizeof(int)) + sizeof(long) + (4 * sizeof(double));
+    private const int TraceStatsBytes = MinTraceRecordBytes - sizeof(int);
+    private const int MaxOffsetMinutes = 14 * 60;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The first eight bytes of every snapshot file.</summary>
+    public static ReadOnlySpan<byte> Magic => "MEMTRACK"u8;
+
+    /// <summary>Reads a snapshot file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid snapshot of a supported version.</exception>
+    public static Snapshot Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream stream = File.OpenRead(path);
+        if (stream.Length > Array.MaxLength)
+        {
+            throw ByteReader.Invalid($"the file is too large ({stream.Length} bytes)");
+        }
+
+        var data = new byte[stream.Length];
+        stream.ReadExactly(data);
+        return Parse(data);
+    }
+
+    /// <summary>
+    /// Writes a snapshot file, readable and writable by the current user only: the bytes go to a temporary file in the
+    /// same directory, which then replaces <paramref name="path"/>, so readers never see a half-written file.
+    /// </summary>
+    public static void Write(Snapshot snapshot, string path)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = Serialize(snapshot);
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)
+            ?? throw new ArgumentException("The path must name a file, not a root directory.", nameof(path));
+        string temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Snapshots name methods, types and source files: keep them private to the user.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            // Gone after a successful move; left behind only when writing or moving failed.
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Encodes a snapshot as the bytes of a file.</summary>
+    public static byte[] Serialize(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var strings = new Dictionary<string, int>(StringComparer.Ordinal);
+        var frames = new Dictionary<Frame, int>();
+        foreach (Trace trace in snapshot.Traces)
+        {
+            Intern(strings, trace.TypeName);
+            foreach (Frame frame in trace.Traceback)
+            {
+                if (!frames.ContainsKey(frame))
+                {
+                    Intern(strings, frame.Method);
+                    Intern(strings, frame.Module);
+                    if (frame.FileName is not null)
+                    {
+                        Intern(strings, frame.FileName);
+                    }
+
+                    frames.Add(frame, frames.Count);
+                }
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteHeader(writer, snapshot.Info);
+
+            // Dictionaries enumerate in insertion order when nothing was removed, so positions match the indices.
+            writer.Write(strings.Count);
+            foreach (string value in strings.Keys)
+            {
+                byte[] utf8 = Encoding.UTF8.GetBytes(value);
+                if (utf8.Length > MaxStringBytes)
+                {
+                    throw new InvalidOperationException(string.Create(
+                        CultureInfo.InvariantCulture, $"A name of {utf8.Length} UTF-8 bytes is longer than a snapshot file can hold ({MaxStringBytes})."));
+                }
+
+                writer.Write(utf8.Length);
+                writer.Write(utf8);
+            }
+
+            writer.Write(frames.Count);
+            foreach (Frame frame in frames.Keys)
+            {
+                writer.Write(strings[frame.Method]);
+                writer.Write(frame.FileName is null ? -1 : strings[frame.FileName]);
+                writer.Write(frame.LineNumber);
+                writer.Write(strings[frame.Module]);
+            }
+
+            writer.Write(snapshot.Traces.Count);
+            foreach (Trace trace in snapshot.Traces)
+            {
+                writer.Write(trace.Traceback.Count);
+                foreach (Frame frame in trace.Traceback)
+                {
+                    writer.Write(frames[frame]);
+                }
+
+                writer.Write(trace.Traceback.TotalFrames);
+                writer.Write(strings[trace.TypeName]);
+                SampleStats stats = trace.Allocated;
+                writer.Write(stats.Samples);
+                writer.Write(stats.Size);
+                writer.Write(stats.Count);
+                writer.Write(stats.SizeVariance);
+                writer.Write(stats.CountVariance);
+            }
+
+            writer.Write(Crc32.Compute(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Decodes the bytes of a file.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid snapshot of a supported version.</exception>
+    public static Snapshot Parse(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            throw ByteReader.Invalid($"the file is empty");
+        }
+
+        if (!data[..Math.Min(data.Length, Magic.Length)].SequenceEqual(Magic[..Math.Min(data.Length, Magic.Length)]))
+        {
+            throw ByteReader.Invalid($"not a MemTrack snapshot (bad magic)");
+        }
+
+        var reader = new ByteReader(data);
+        reader.ReadBytes(Magic.Length);
+        ushort version = reader.ReadUInt16();
+        if (version != FormatVersion)
+        {
+            throw ByteReader.Invalid($"unsupported format version {version}; this MemTrack reads version {FormatVersion}");
+        }
+
+        ushort flags = reader.ReadUInt16();
+        if (flags != 0)
+        {
+            throw ByteReader.Invalid($"unsupported flags 0x{flags:X4}; version {FormatVersion} defines none");
+        }
+
+        SnapshotInfo info = ReadInfo(ref reader);
+        string[] strings = ReadStrings(ref reader);
+        Frame[] frames = ReadFrames(ref reader, strings);
+        Trace[] traces = ReadTraces(ref reader, strings, frames);
+
+        int checksumAt = reader.Position;
+        uint stored = reader.ReadUInt32();
+        if (reader.Remaining != 0)
+        {
+            throw ByteReader.Invalid($"{reader.Remaining} unexpected bytes after the checksum at byte {checksumAt}");
+        }
+
+        uint computed = Crc32.Compute(data[..checksumAt]);
+        if (stored != computed)
+        {
+            throw ByteReader.Invalid($"checksum mismatch (stored 0x{stored:X8}, computed 0x{computed:X8}): the file is corrupt");
+        }
+
+        return new Snapshot(info, traces);
+    }
+
+    private static void WriteHeader(BinaryWriter writer, SnapshotInfo info)
+    {
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write((ushort)0);
+        writer.Write(info.TracebackLimit);
+        writer.Write(info.TakenAt.UtcTicks);
+        writer.Write((short)(info.TakenAt.Offset.Ticks / TimeSpan.TicksPerMinute));
+        writer.Write(info.ExactAllocatedBytes);
+        writer.Write(info.LostEvents);
+        writer.Write(info.TracingEpoch.ToByteArray());
+    }
+
+    private static SnapshotInfo ReadInfo(ref ByteReader reader)
+    {
+        int limit = reader.ReadInt32();
+        if (limit < 0)
+        {
+            throw ByteReader.Invalid($"negative traceback limit {limit}");
+        }
+
+        long utcTicks = reader.ReadInt64();
+        short offsetMinutes = reader.ReadInt16();
+        long offsetTicks = offsetMinutes * TimeSpan.TicksPerMinute;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks || Math.Abs((int)offsetMinutes) > MaxOffsetMinutes
+            || utcTicks + offsetTicks < DateTime.MinValue.Ticks || utcTicks + offsetTicks > DateTime.MaxValue.Ticks)
+        {
+            throw ByteReader.Invalid($"invalid timestamp ({utcTicks} UTC ticks, offset {offsetMinutes} minutes)");
+        }
+
+        var takenAt = new DateTimeOffset(utcTicks + offsetTicks, TimeSpan.FromTicks(offsetTicks));
+        long exactAllocatedBytes = reader.ReadNonNegativeInt64("allocated byte count");
+        long lostEvents = reader.ReadNonNegativeInt64("lost event count");
+        var epoch = new Guid(reader.ReadBytes(16));
+        return new SnapshotInfo(limit, takenAt, exactAllocatedBytes, lostEvents, epoch);
+    }
+
+    private static string[] ReadStrings(ref ByteReader reader)
+    {
+        // After the strings come at least the frame count, the trace count and the checksum.
+        int count = reader.ReadCount("string", sizeof(int), (2 * sizeof(int)) + ChecksumBytes);
+        var strings = new string[count];
+        for (int i = 0; i < strings.Length; i++)
+        {
+            int at = reader.Position;
+            int length = reader.ReadInt32();
+            if (length < 0 || length > MaxStringBytes)
+            {
+                throw ByteReader.Invalid($"string {i} at byte {at} has an invalid length {length} (at most {MaxStringBytes})");
+            }
+
+            ReadOnlySpan<byte> utf8 = reader.ReadBytes(length);
+            try
+            {
+                strings[i] = StrictUtf8.GetString(utf8);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw ByteReader.Invalid($"string {i} at byte {at} is not valid UTF-8", e);
+            }
+        }
+
+        return strings;
+    }
+
+    private static Frame[] ReadFrames(ref ByteReader reader, string[] strings)
+    {
+        int count = reader.ReadCount("frame", FrameRecordBytes, sizeof(int) + ChecksumBytes);
+        var frames = new Frame[count];
+        for (int i = 0; i < frames.Length; i++)
+        {
+            string method = strings[reader.ReadIndex("method name", strings.Length)];
+            int fileAt = reader.Position;
+            int file = reader.ReadInt32();
+            if (file != -1 && (uint)file >= (uint)strings.Length)
+            {
+                throw ByteReader.Invalid($"file name index {file} at byte {fileAt} is out of range (table has {strings.Length} entries)");
+            }
+
+            int lineAt = reader.Position;
+            int line = reader.ReadInt32();
+            if (line < 0)
+            {
+                throw ByteReader.Invalid($"negative line number {line} at byte {lineAt}");
+            }
+
+            string module = strings[reader.ReadIndex("module name", strings.Length)];
+            frames[i] = new Frame(method, file == -1 ? null : strings[file], line, module);
+        }
+
+        return frames;
+    }
+
+    private static Trace[] ReadTraces(ref ByteReader reader, string[] strings, Frame[] frames)
+    {
+        int count = reader.ReadCount("trace", MinTraceRecordBytes, ChecksumBytes);
+        var traces = new Trace[count];
+        for (int i = 0; i < traces.Length; i++)
+        {
+            int frameCount = reader.ReadCount("frame reference", sizeof(int), TraceStatsBytes + ChecksumBytes);
+            var traceFrames = new Frame[frameCount];
+            for (int j = 0; j < traceFrames.Length; j++)
+            {
+                traceFrames[j] = frames[reader.ReadIndex("frame", frames.Length)];
+            }
+
+            int totalAt = reader.Position;
+            int totalFrames = reader.ReadInt32();
+            if (totalFrames < frameCount)
+            {
+                throw ByteReader.Invalid($"trace {i} has {frameCount} frames but a total of {totalFrames} at byte {totalAt}");
+            }
+
+            string typeName = strings[reader.ReadIndex("type name", strings.Length)];
+            var stats = new SampleStats
+            {
+                Samples = reader.ReadNonNegativeInt64("sample count"),
+                Size = reader.ReadNonNegativeDouble("size"),
+                Count = reader.ReadNonNegativeDouble("count"),
+                SizeVariance = reader.ReadNonNegativeDouble("size variance"),
+                CountVariance = reader.ReadNonNegativeDouble("count variance"),
+            };
+            traces[i] = new Trace(new Traceback(traceFrames, totalFrames), typeName, stats);
+        }
+
+        return traces;
+    }
+
+    private static void Intern(Dictionary<string, int> strings, string value) => strings.TryAdd(value, strings.Count);
+}

@@ -1,0 +1,137 @@
+using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Decoding;
+using MemTrack.Internal.Session;
+using MemTrack.Internal.Sites;
+using MemTrack.Internal.Snapshots;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace MemTrack.Internal;
+
+/// <summary>
+/// One tracing run: the pipeline session -> decoder -> site table -> snapshot, wired together. Decoder state is only
+/// touched on the session's reader thread; public operations reach it through barriers.
+/// </summary>
+internal sealed class Tracer : IDisposable
+{
+    /// <summary>TraceLog call-stack entries kept before its live tables are trimmed (microsoft/perfview#2451).</summary>
+    internal const int DefaultTrimThreshold = 200_000;
+
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly FrameResolver _frames = new();
+    private readonly StackTable _stacks = new();
+    private readonly SiteTable _sites;
+    private readonly AllocationDecoder _decoder;
+    private readonly SnapshotBuilder _builder;
+    private readonly int _trimThreshold;
+    private readonly TracingSession _session;
+    private long _startAllocatedBytes;
+    private Guid _epoch = Guid.NewGuid();
+    private long _tracerMemory;
+    private long _lastMemoryUpdate;
+    private TraceLog? _log;
+
+    public Tracer(MemTrackerOptions options, int trimThreshold = DefaultTrimThreshold)
+    {
+        Options = options;
+        _trimThreshold = trimThreshold;
+        _sites = new SiteTable(options.MaxSites);
+        _decoder = new AllocationDecoder(_frames, _sites, _stacks, options.Depth, options.HideFrameworkFrames);
+        _builder = new SnapshotBuilder(_frames, _stacks, _sites, _decoder);
+        _session = TracingSession.Start(_frames, Subscribe);
+
+        // Tracing starts when Start returns, as in tracemalloc: samples of the tracer's own start-up work (the
+        // rundown, the runtime enabling the session's providers) happened before this marker and are dropped.
+        _session.PostToReader(_decoder.ClearSites);
+        _startAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true);
+    }
+
+    public MemTrackerOptions Options { get; }
+
+    /// <summary>Exact bytes allocated by the process since Start or the last ClearTraces.</summary>
+    public long AllocatedBytes => GC.GetTotalAllocatedBytes(precise: true) - Interlocked.Read(ref _startAllocatedBytes);
+
+    /// <summary>Times the TraceLog tables were trimmed.</summary>
+    public int Trims { get; private set; }
+
+    /// <summary>Samples of the tracer's own reader thread (excluded from user statistics).</summary>
+    public long OwnSamples => _decoder.OwnSamples;
+
+    public long TracerMemory => Interlocked.Read(ref _tracerMemory);
+
+    public Snapshot TakeSnapshot()
+    {
+        long exact = AllocatedBytes;
+        var takenAt = DateTimeOffset.Now;
+        return _session.RunOnReader(
+            () =>
+            {
+                UpdateTracerMemory();
+                var info = new SnapshotInfo(Options.Depth, takenAt, exact, _session.LostEvents, _epoch);
+                return _builder.Build(info);
+            },
+            RequestTimeout);
+    }
+
+    public void ClearTraces() =>
+        _session.RunOnReader(
+            () =>
+            {
+                _decoder.ClearSites();
+                _builder.Clear();
+                _epoch = Guid.NewGuid();
+                Interlocked.Exchange(ref _startAllocatedBytes, GC.GetTotalAllocatedBytes(precise: true));
+                UpdateTracerMemory();
+                return true;
+            },
+            RequestTimeout);
+
+    /// <summary>Runs arbitrary work on the reader thread after a barrier (tests use it to read decoder state).</summary>
+    internal T OnReader<T>(Func<T> work) => _session.RunOnReader(work, RequestTimeout);
+
+    public bool Stop(TimeSpan timeout) => _session.Stop(timeout);
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _frames.Dispose();
+    }
+
+    private void Subscribe(TraceLogEventSource source, TraceLog log, int ownThread)
+    {
+        _log = log;
+        source.Clr.AddCallbackForEvents<AllocationSampledTraceData>(data =>
+        {
+            _decoder.OnAllocation(data, log, ownThread);
+            if (log.CallStacks.Count > _trimThreshold)
+            {
+                log.TrimLiveSessionState();
+                _decoder.ForgetCallStackIndexes();
+                Trims++;
+            }
+
+            if (Environment.TickCount64 - _lastMemoryUpdate > 500)
+            {
+                UpdateTracerMemory();
+            }
+        });
+        source.Clr.MethodLoadVerbose += data => TracingSession.AddMethod(_frames, data);
+        source.Clr.MethodILToNativeMap += data => TracingSession.AddIlMap(_frames, data);
+        source.Clr.LoaderModuleLoad += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
+    }
+
+    private void UpdateTracerMemory()
+    {
+        _lastMemoryUpdate = Environment.TickCount64;
+        long bytes = _frames.EstimateBytes() + _stacks.EstimateBytes() + _sites.EstimateBytes() + _decoder.EstimateBytes() + _builder.EstimateBytes();
+        if (_log is { } log)
+        {
+            // TraceLog's interned stacks (~16 bytes each) and code addresses (~40 bytes each).
+            bytes += (log.CallStacks.Count * 16L) + (log.CodeAddresses.Count * 40L);
+        }
+
+        Interlocked.Exchange(ref _tracerMemory, bytes);
+    }
+}

@@ -1,0 +1,130 @@
+using MemTrack.Internal;
+
+namespace MemTrack;
+
+/// <summary>
+/// Traces the managed allocations of the current process, as Python's <c>tracemalloc</c> does:
+/// <see cref="Start(int)"/>, <see cref="TakeSnapshot"/>, <see cref="Stop"/>. Allocations are sampled by the runtime
+/// (one sample per 100 KiB allocated, per thread) with their call stacks, through an EventPipe session the process
+/// opens to itself; estimates are unbiased and carry their uncertainty. All members are thread-safe.
+/// </summary>
+public static class MemTracker
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+    private static readonly Lock Gate = new();
+    private static Tracer? s_tracer;
+    private static bool s_exitHooked;
+
+    /// <summary>Whether tracing is on (tracemalloc's <c>is_tracing</c>).</summary>
+    public static bool IsTracing => Volatile.Read(ref s_tracer) is not null;
+
+    /// <summary>Frames kept per traceback (tracemalloc's <c>get_traceback_limit</c>).</summary>
+    /// <exception cref="InvalidOperationException">Tracing is off.</exception>
+    public static int TracebackLimit => RequireTracer().Options.Depth;
+
+    /// <summary>The options tracing runs with, or null when tracing is off.</summary>
+    public static MemTrackerOptions? Options => Volatile.Read(ref s_tracer)?.Options;
+
+    /// <summary>
+    /// Exact bytes allocated by the whole process since <see cref="Start(int)"/> or the last
+    /// <see cref="ClearTraces"/> (<see cref="GC.GetTotalAllocatedBytes(bool)"/> with <c>precise: true</c>); 0 when tracing is off.
+    /// </summary>
+    public static long AllocatedBytes => Volatile.Read(ref s_tracer)?.AllocatedBytes ?? 0;
+
+    /// <summary>
+    /// Starts tracing with <paramref name="depth"/> frames per traceback (tracemalloc's <c>start(nframe)</c>).
+    /// </summary>
+    /// <param name="depth">Frames kept per traceback, 1 to 100. Default 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is outside 1..100.</exception>
+    /// <exception cref="InvalidOperationException">Tracing is already on with other options.</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
+    public static void Start(int depth = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, MemTrackerOptions.MinDepth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MemTrackerOptions.MaxDepth);
+        Start(new MemTrackerOptions { Depth = depth });
+    }
+
+    /// <summary>
+    /// Starts tracing with <paramref name="options"/>. Starting again with equal options does nothing. Returns once
+    /// the session is open and the code loaded so far is named (typically 0.2 to 0.6 s).
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">Tracing is already on with other options.</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
+    /// <exception cref="MemTrackException">The session could not be started.</exception>
+    public static void Start(MemTrackerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        lock (Gate)
+        {
+            if (s_tracer is { } running)
+            {
+                if (running.Options == options)
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException(
+                    $"MemTrack is already tracing with other options ({running.Options}); call MemTracker.Stop() first.");
+            }
+
+            HookProcessExit();
+            Volatile.Write(ref s_tracer, new Tracer(options));
+        }
+    }
+
+    /// <summary>Stops tracing and forgets the traces (tracemalloc's <c>stop</c>). Harmless when tracing is off. Returns within about 2 s.</summary>
+    public static void Stop()
+    {
+        Tracer? tracer;
+        lock (Gate)
+        {
+            tracer = s_tracer;
+            Volatile.Write(ref s_tracer, null);
+        }
+
+        if (tracer is not null)
+        {
+            _ = tracer.Stop(StopTimeout);
+            tracer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Takes a snapshot of the traced allocation sites (tracemalloc's <c>take_snapshot</c>). It includes every
+    /// allocation made, on any thread, before the call.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    /// <exception cref="InvalidOperationException">Tracing is off.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
+    public static Snapshot TakeSnapshot() => RequireTracer().TakeSnapshot();
+
+    /// <summary>
+    /// Forgets the traces collected so far and restarts <see cref="AllocatedBytes"/> (tracemalloc's <c>clear_traces</c>);
+    /// tracing goes on. Harmless when tracing is off.
+    /// </summary>
+    public static void ClearTraces() => Volatile.Read(ref s_tracer)?.ClearTraces();
+
+    /// <summary>
+    /// Estimated bytes of managed memory the tracer itself holds (its tables and TraceEvent's), as tracemalloc's
+    /// <c>get_tracemalloc_memory</c>; 0 when tracing is off. The EventPipe buffers of the runtime are not included.
+    /// </summary>
+    /// <returns>Bytes.</returns>
+    public static long GetTracerMemory() => Volatile.Read(ref s_tracer)?.TracerMemory ?? 0;
+
+    internal static Tracer RequireTracer() =>
+        Volatile.Read(ref s_tracer) ?? throw new InvalidOperationException("MemTrack is not tracing; call MemTracker.Start() first.");
+
+    private static void HookProcessExit()
+    {
+        if (!s_exitHooked)
+        {
+            s_exitHooked = true;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Storage;
+
+namespace MemTrack;
+
+/// <summary>
+/// The allocation sites traced up to one moment (tracemalloc's <c>Snapshot</c>). Take one with
+/// <see cref="MemTracker.TakeSnapshot"/>, group it with <see cref="Statistics"/>, diff two with <see cref="CompareTo"/>,
+/// and save it with <see cref="Dump"/>. A snapshot is immutable and safe to share between threads.
+/// </summary>
+public sealed class Snapshot
+{
+    internal Snapshot(SnapshotInfo info, IReadOnlyList<Trace> traces)
+    {
+        Info = info;
+        Traces = traces;
+    }
+
+    /// <summary>Maximum number of frames kept per traceback when the snapshot was taken.</summary>
+    public int TracebackLimit => Info.TracebackLimit;
+
+    /// <summary>When the snapshot was taken.</summary>
+    public DateTimeOffset TakenAt => Info.TakenAt;
+
+    /// <summary>One entry per allocation site (traceback and type).</summary>
+    public IReadOnlyList<Trace> Traces { get; }
+
+    /// <summary>
+    /// Exact bytes allocated by the whole process (all threads, including the tracer's own) between
+    /// <see cref="MemTracker.Start(int)"/> (or the last <see cref="MemTracker.ClearTraces"/>) and this snapshot,
+    /// from <see cref="GC.GetTotalAllocatedBytes(bool)"/>. The traces estimate how the user's share of it was spent.
+    /// </summary>
+    public long ExactAllocatedBytes => Info.ExactAllocatedBytes;
+
+    /// <summary>Events the runtime or the reader dropped before this snapshot; when non-zero the estimates are too low.</summary>
+    public long LostEvents => Info.LostEvents;
+
+    internal SnapshotInfo Info { get; }
+
+    /// <summary>Loads a snapshot written by <see cref="Dump"/>.</summary>
+    /// <param name="path">File to read.</param>
+    /// <returns>The snapshot.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, truncated, corrupt, or of an unsupported version.</exception>
+    public static Snapshot Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return SnapshotFile.Read(path);
+    }
+
+    /// <summary>
+    /// Groups the traces by <paramref name="keyType"/>, biggest first (size, then count), as tracemalloc's
+    /// <c>Snapshot.statistics</c>.
+    /// </summary>
+    /// <param name="keyType">What to group by.</param>
+    /// <param name="cumulative">
+    /// Default false. True counts each trace under every frame of its traceback, not only the innermost; only valid
+    /// for <see cref="KeyType.LineNo"/>, <see cref="KeyType.FileName"/> and <see cref="KeyType.Method"/>.
+    /// </param>
+    /// <param name="kind">Default <see cref="MemoryKind.Allocated"/>.</param>
+    /// <returns>The statistics, sorted.</returns>
+    public IReadOnlyList<Statistic> Statistics(KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Allocated) =>
+        SnapshotStatistics.Compute(this, keyType, cumulative, kind);
+
+    /// <summary>
+    /// Compares this snapshot with an older one, grouped by <paramref name="keyType"/>, sorted by the absolute size
+    /// change (then size, count change, count), as tracemalloc's <c>Snapshot.compare_to</c>.
+    /// </summary>
+    /// <param name="old">The older snapshot.</param>
+    /// <param name="keyType">What to group by.</param>
+    /// <param name="cumulative">See <see cref="Statistics"/>.</param>
+    /// <param name="kind">Default <see cref="MemoryKind.Allocated"/>.</param>
+    /// <returns>The differences, sorted.</returns>
+    public IReadOnlyList<StatisticDiff> CompareTo(Snapshot old, KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Allocated)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        return SnapshotStatistics.Compare(this, old, keyType, cumulative, kind);
+    }
+
+    /// <summary>Returns a new snapshot with only the traces the filters keep (see <see cref="TraceFilter"/>).</summary>
+    /// <param name="filters">The filters; an empty sequence keeps every trace.</param>
+    /// <returns>The filtered snapshot.</returns>
+    public Snapshot FilterTraces(IEnumerable<TraceFilter> filters)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        TraceFilter[] list = [.. filters];
+        foreach (TraceFilter filter in list)
+        {
+            ArgumentNullException.ThrowIfNull(filter, nameof(filters));
+        }
+
+        return new Snapshot(Info, TraceFilterSet.Apply(Traces, list));
+    }
+
+    /// <summary>Writes the snapshot to a file in MemTrack's versioned binary format (docs/file-format.md), readable only by the current user.</summary>
+    /// <param name="path">File to write; replaced if it exists.</param>
+    public void Dump(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SnapshotFile.Write(this, path);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using MemTrack;
+
+// Usage: MemTrack.TestApp <scenario>. Prints one result line; the exit code tells the test what happened.
+string scenario = args.Length > 0 ? args[0] : string.Empty;
+switch (scenario)
+{
+    case "start":
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            MemTracker.Start(5);
+            Console.WriteLine($"started in {clock.ElapsedMilliseconds} ms");
+            MemTracker.Stop();
+            return 0;
+        }
+        catch (DiagnosticsUnavailableException ex)
+        {
+            Console.WriteLine($"DiagnosticsUnavailableException after {clock.ElapsedMilliseconds} ms: {ex.Message}");
+            return 3;
+        }
+
+    case "exit-while-tracing":
+        MemTracker.Start(5);
+        _ = new byte[1 << 20];
+        Console.WriteLine("tracing");
+        return 0;
+
+    default:
+        Console.Error.WriteLine($"unknown scenario '{scenario}'");
+        return 2;
+}

@@ -1,0 +1,238 @@
+using MemTrack.Tests.TestSupport;
+
+namespace MemTrack.Tests;
+
+/// <summary>The public tracer API against real tracing of this test process.</summary>
+[Collection(TracerCollection.Name)]
+public sealed class MemTrackerTests : IDisposable
+{
+    private const string ThisFile = "MemTrackerTests.cs";
+
+    public MemTrackerTests() => MemTracker.Stop();
+
+    public void Dispose() => MemTracker.Stop();
+
+    [Fact]
+    public void StartStopAndIsTracing()
+    {
+        Assert.False(MemTracker.IsTracing);
+        MemTracker.Start(7);
+        Assert.True(MemTracker.IsTracing);
+        Assert.Equal(7, MemTracker.TracebackLimit);
+        Assert.Equal(7, MemTracker.Options!.Depth);
+        MemTracker.Stop();
+        Assert.False(MemTracker.IsTracing);
+        Assert.Null(MemTracker.Options);
+        MemTracker.Stop(); // a second Stop is harmless
+        MemTracker.Start(); // Start after Stop works
+        Assert.Equal(1, MemTracker.TracebackLimit);
+    }
+
+    [Fact]
+    public void StartWithSameOptionsIsANoOpAndOtherOptionsThrow()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 3, MaxSites = 100 });
+        MemTracker.Start(new MemTrackerOptions { Depth = 3, MaxSites = 100 });
+        Assert.True(MemTracker.IsTracing);
+        var ex = Assert.Throws<InvalidOperationException>(() => MemTracker.Start(4));
+        Assert.Contains("Stop", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, MemTracker.TracebackLimit);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(101)]
+    public void DepthOutOfRangeThrowsNamingTheParameter(int depth)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => MemTracker.Start(depth));
+        Assert.Equal("depth", ex.ParamName);
+        var ex2 = Assert.Throws<ArgumentOutOfRangeException>(() => MemTracker.Start(new MemTrackerOptions { Depth = depth }));
+        Assert.Equal("Depth", ex2.ParamName);
+        Assert.False(MemTracker.IsTracing);
+    }
+
+    [Fact]
+    public void BadOptionsThrow()
+    {
+        Assert.Throws<ArgumentNullException>(() => MemTracker.Start(null!));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => MemTracker.Start(new MemTrackerOptions { MaxSites = 0 }));
+        Assert.Equal("MaxSites", ex.ParamName);
+    }
+
+    [Fact]
+    public void MembersThatNeedTracingThrowWhenOff()
+    {
+        Assert.Throws<InvalidOperationException>(() => MemTracker.TakeSnapshot());
+        Assert.Throws<InvalidOperationException>(() => MemTracker.TracebackLimit);
+        Assert.Equal(0, MemTracker.GetTracerMemory());
+        Assert.Equal(0, MemTracker.AllocatedBytes);
+        MemTracker.ClearTraces(); // harmless when off
+    }
+
+    [Fact]
+    public void SeedWorkloadEstimateIsWithinTenPercentOfExactAndKeepsTheWholeChain()
+    {
+        MemTracker.Start(10);
+        Snapshot before = MemTracker.TakeSnapshot();
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        List<List<Workloads.MyObject>> values = Workloads.Run(20_000); // 2 million objects
+        long exact = GC.GetAllocatedBytesForCurrentThread() - start;
+        Snapshot after = MemTracker.TakeSnapshot();
+        GC.KeepAlive(values);
+
+        var ours = after.Traces.Where(t => t.Traceback.Any(f => f.Method.Contains("Workloads.", StringComparison.Ordinal))).ToList();
+        double estimate = ours.Sum(t => (double)t.Size);
+        Assert.InRange(estimate / exact, 0.9, 1.1);
+        Assert.True(ours.Sum(t => t.SampleCount) > 2_000, "expected thousands of samples for ~350 MB");
+        Assert.DoesNotContain(before.Traces, t => t.Traceback.Any(f => f.Method.Contains("Workloads.Run", StringComparison.Ordinal)));
+
+        // The biggest offender: the byte[] of MyObject, with the whole call chain down to this test.
+        Trace biggest = after.Traces.MaxBy(t => t.Size)!;
+        Assert.Equal("System.Byte[]", biggest.TypeName);
+        Assert.EndsWith("Workloads.cs", biggest.Traceback[0].FileName, StringComparison.Ordinal);
+        Assert.Equal(Workloads.MyObject.DataLine, biggest.Traceback[0].LineNumber);
+        Assert.Contains("MyObject..ctor", biggest.Traceback[0].Method, StringComparison.Ordinal);
+        Assert.Equal(Workloads.NewObjectLine, biggest.Traceback[1].LineNumber);
+        Assert.Contains("GetData", biggest.Traceback[1].Method, StringComparison.Ordinal);
+        Assert.Contains("Run", biggest.Traceback[2].Method, StringComparison.Ordinal);
+        Assert.EndsWith(ThisFile, biggest.Traceback[3].FileName, StringComparison.Ordinal);
+        Assert.Equal("MemTrack.Tests.dll", biggest.Traceback[3].Module);
+
+        // Each estimate carries its uncertainty: margin ≈ 1.96/√n of the size for small objects.
+        double relative = (double)biggest.SizeMargin / biggest.Size;
+        Assert.InRange(relative, 0.5 * 1.96 / Math.Sqrt(biggest.SampleCount), 2 * 1.96 / Math.Sqrt(biggest.SampleCount));
+        Assert.True(after.ExactAllocatedBytes >= exact);
+    }
+
+    [Fact]
+    public void SnapshotIncludesEveryAllocationMadeBeforeTheCallOnAnyThread()
+    {
+        MemTracker.Start(5);
+        var thread = new Thread(() => GC.KeepAlive(Workloads.Arrays(40, 1 << 20)));
+        thread.Start();
+        thread.Join();
+        int line = Workloads.Line(); byte[][] mine = Workloads.Arrays(40, 1 << 20);
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        GC.KeepAlive(mine);
+
+        // A 1 MiB array is sampled with probability 1 - e^-10.24; 80 of them are all seen with probability > 99.6%.
+        var arrays = snapshot.Traces.Where(t => t.TypeName == "System.Byte[]" && t.Traceback[0].LineNumber == Workloads.ArraysLine).ToList();
+        Assert.InRange(arrays.Sum(t => t.SampleCount), 79, 80);
+        Assert.Contains(arrays, t => t.Traceback.Any(f => f.LineNumber == line + 0 && f.FileName!.EndsWith(ThisFile, StringComparison.Ordinal)));
+        Assert.InRange(arrays.Sum(t => (double)t.Size), 78.0 * (1 << 20), 82.0 * (1 << 20));
+    }
+
+    [Fact]
+    public void FrameworkFramesAreHiddenFromTheTopSoTheCallerIsCharged()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        int line = Workloads.Line(); List<int> grown = GrowList();
+        Snapshot hidden = MemTracker.TakeSnapshot();
+        MemTracker.Stop();
+        MemTracker.Start(new MemTrackerOptions { Depth = 3, HideFrameworkFrames = false });
+        grown = GrowList();
+        Snapshot shown = MemTracker.TakeSnapshot();
+        GC.KeepAlive(grown);
+
+        Trace charged = hidden.Traces.Single(t => t.TypeName == "System.Int32[]" && t.Traceback[0].Method.Contains(nameof(GrowList), StringComparison.Ordinal));
+        Assert.Equal(GrowListAddLine, charged.Traceback[0].LineNumber);
+        Assert.Contains(charged.Traceback, f => f.LineNumber == line);
+        Assert.Contains(shown.Traces, t => t.TypeName == "System.Int32[]" && t.Traceback[0].Module == "System.Private.CoreLib.dll");
+    }
+
+    [Fact]
+    public void DepthTruncatesButTotalFramesCountsTheWholeStack()
+    {
+        MemTracker.Start(1);
+        var arrays = Workloads.Arrays(10, 1 << 20);
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        GC.KeepAlive(arrays);
+        Trace trace = snapshot.Traces.Single(t => t.TypeName == "System.Byte[]" && t.Traceback[0].LineNumber == Workloads.ArraysLine);
+        Assert.Single(trace.Traceback);
+        Assert.True(trace.Traceback.TotalFrames > 2, $"TotalFrames was {trace.Traceback.TotalFrames}");
+    }
+
+    [Fact]
+    public void TracerOwnAllocationsNeverAppear()
+    {
+        MemTracker.Start(25);
+        for (int i = 0; i < 20; i++)
+        {
+            GC.KeepAlive(Workloads.Arrays(2, 1 << 20));
+            _ = MemTracker.TakeSnapshot();
+        }
+
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        Assert.NotEmpty(snapshot.Traces);
+        Assert.DoesNotContain(snapshot.Traces, t => t.Traceback.Any(f => f.Module is "MemTrack.dll" or "Microsoft.Diagnostics.Tracing.TraceEvent.dll" or "Microsoft.Diagnostics.NETCore.Client.dll"));
+        Assert.True(MemTracker.GetTracerMemory() > 0);
+    }
+
+    [Fact]
+    public void ClearTracesForgetsEarlierSitesAndRestartsTheExactCounter()
+    {
+        MemTracker.Start(5);
+        GC.KeepAlive(Workloads.Arrays(20, 1 << 20));
+        long allocatedBefore = MemTracker.AllocatedBytes;
+        Assert.True(allocatedBefore >= 20L << 20);
+        MemTracker.ClearTraces();
+        Assert.True(MemTracker.AllocatedBytes < allocatedBefore);
+        Snapshot cleared = MemTracker.TakeSnapshot();
+        Assert.DoesNotContain(cleared.Traces, t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == Workloads.ArraysLine);
+        GC.KeepAlive(Workloads.Arrays(20, 1 << 20));
+        Snapshot again = MemTracker.TakeSnapshot();
+        Assert.Contains(again.Traces, t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == Workloads.ArraysLine);
+    }
+
+    [Fact]
+    public void MaxSitesBoundsTheTableAndOverflowKeepsTheBytes()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 1, MaxSites = 2 });
+        GC.KeepAlive(new object[] { SiteA(), SiteB(), SiteC(), SiteD() });
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        Assert.True(snapshot.Traces.Count <= 3);
+        Trace other = Assert.Single(snapshot.Traces, t => t.TypeName == "<other sites>");
+        Assert.True(other.SampleCount >= 10, $"overflow had {other.SampleCount} samples");
+        Assert.InRange(snapshot.Traces.Sum(t => (double)t.Size), 35.0 * (1 << 20), 45.0 * (1 << 20));
+    }
+
+    [Fact]
+    public void DiagnosticsDisabledFailsFastWithAClearException()
+    {
+        var (exitCode, output, elapsed) = TestApp.Run("start", new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" });
+        Assert.Equal(3, exitCode);
+        Assert.Contains("DOTNET_EnableDiagnostics", output, StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
+    }
+
+    [Fact]
+    public void ProcessThatExitsWhileTracingEndsPromptly()
+    {
+        var (exitCode, output, elapsed) = TestApp.Run("exit-while-tracing");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("tracing", output, StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
+    }
+
+    private static readonly int GrowListAddLine = Workloads.Line() + 7;
+
+    private static List<int> GrowList()
+    {
+        var list = new List<int>();
+        for (int i = 0; i < 2_000_000; i++)
+        {
+            list.Add(i);
+        }
+
+        return list;
+    }
+
+    private static byte[][] SiteA() => Workloads.Arrays(10, 1 << 20);
+
+    private static object[] SiteB() => [.. Enumerable.Range(0, 10).Select(_ => new long[1 << 17])];
+
+    private static object[] SiteC() => [.. Enumerable.Range(0, 10).Select(_ => new int[1 << 18])];
+
+    private static object[] SiteD() => [.. Enumerable.Range(0, 10).Select(_ => new short[1 << 19])];
+}
