@@ -2,7 +2,11 @@ using MemTrack.Internal.Analysis;
 
 namespace MemTrack;
 
-/// <summary>Filters traces by allocated type name with an fnmatch pattern, e.g. <c>System.Byte[]</c> or <c>MyApp.*</c>.</summary>
+/// <summary>
+/// Filters traces by allocated type name with an fnmatch pattern, e.g. <c>MyApp.*</c> or <c>System.Byte[]</c>.
+/// An unclosed <c>[</c> is literal, so <c>System.Byte[]</c> matches itself; but <c>[][]</c> reads as one character
+/// set, so match jagged arrays with <c>*</c> (<c>System.Int32[]*</c>).
+/// </summary>
 public sealed class TypeFilter : TraceFilter
 {
     private readonly GlobPattern _pattern;

@@ -15,6 +15,9 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
     /// <summary>Stack id of samples without a stack.</summary>
     private const int NoStackId = -1;
 
+    /// <summary>Stack id of samples allocated by MemTrack's own code on an application thread.</summary>
+    private const int TracerStackId = -2;
+
     private readonly Dictionary<int, int> _stackIdByCallStack = [];
     private readonly Dictionary<ulong, int> _typeIdByTypeHandle = [];
     private readonly List<string> _typeNames = [];
@@ -35,6 +38,12 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
         }
 
         int stackId = GetStackId(data.CallStackIndex(), log);
+        if (stackId == TracerStackId)
+        {
+            OwnSamples++;
+            return;
+        }
+
         int typeId = GetTypeId(data);
         sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, data.ObjectSize);
     }
@@ -89,19 +98,21 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
             _scratch.Add(frames.Resolve(addresses.Address(code)));
         }
 
-        int first = 0;
-        if (hideFrameworkFrames)
+        int firstUserFrame = 0;
+        while (firstUserFrame < _scratch.Count && frames.IsFramework(_scratch[firstUserFrame]))
         {
-            while (first < _scratch.Count && frames.IsFramework(_scratch[first]))
-            {
-                first++;
-            }
-
-            if (first == _scratch.Count)
-            {
-                first = 0; // only framework frames: keep them rather than lose the stack
-            }
+            firstUserFrame++;
         }
+
+        if (firstUserFrame < _scratch.Count && frames.IsTracer(_scratch[firstUserFrame]))
+        {
+            // Allocated by MemTrack itself (e.g. TakeSnapshot on the caller's thread): never the user's.
+            _stackIdByCallStack[(int)callStack] = TracerStackId;
+            return TracerStackId;
+        }
+
+        // Only framework frames: keep them rather than lose the stack.
+        int first = hideFrameworkFrames && firstUserFrame < _scratch.Count ? firstUserFrame : 0;
 
         int total = _scratch.Count - first;
         int kept = Math.Min(total, depth);

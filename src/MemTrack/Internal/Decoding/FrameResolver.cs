@@ -16,7 +16,10 @@ internal sealed class FrameResolver : IDisposable
     private readonly Dictionary<ulong, int> _frameIdByAddress = [];
     private readonly Dictionary<Frame, int> _frameIds = [];
     private readonly List<Frame> _frames = [UnknownFrame];
+    private static readonly string TracerModuleName = Path.GetFileName(typeof(FrameResolver).Assembly.Location);
+
     private readonly List<bool> _isFramework = [true];
+    private readonly List<bool> _isTracer = [false];
     private readonly Dictionary<ulong, string> _modulePaths = [];
     private readonly Dictionary<string, PdbLineReader> _pdbs = new(StringComparer.Ordinal);
 
@@ -32,6 +35,9 @@ internal sealed class FrameResolver : IDisposable
     public Frame GetFrame(int frameId) => _frames[frameId];
 
     public bool IsFramework(int frameId) => _isFramework[frameId];
+
+    /// <summary>Whether the frame is MemTrack's own code: allocations made there are the tracer's, not the user's.</summary>
+    public bool IsTracer(int frameId) => _isTracer[frameId];
 
     public void AddModule(ulong moduleId, string path)
     {
@@ -94,7 +100,7 @@ internal sealed class FrameResolver : IDisposable
     private int ResolveUncached(ulong address)
     {
         ulong instruction = address == 0 ? 0 : address - 1;
-        MethodInfo? method = Methods.Find(instruction);
+        MethodCode? method = Methods.Find(instruction);
         if (method is null)
         {
             return UnknownFrameId;
@@ -118,6 +124,7 @@ internal sealed class FrameResolver : IDisposable
         int id = _frames.Count;
         _frames.Add(frame);
         _isFramework.Add(modulePath.Length == 0 || IsFrameworkModule(modulePath));
+        _isTracer.Add(TracerModuleName.Length != 0 && moduleName.Equals(TracerModuleName, StringComparison.OrdinalIgnoreCase));
         _frameIds[frame] = id;
         return id;
     }

@@ -8,13 +8,13 @@ namespace MemTrack.Internal.Decoding;
 /// </summary>
 internal sealed class MethodMap
 {
-    private readonly List<MethodInfo> _byStart = [];
-    private readonly Dictionary<ulong, MethodInfo> _lastByMethodId = [];
+    private readonly List<MethodCode> _byStart = [];
+    private readonly Dictionary<ulong, MethodCode> _lastByMethodId = [];
     private readonly Dictionary<ulong, (uint[] Native, int[] Il)> _pendingMaps = [];
 
     public int Count => _byStart.Count;
 
-    public void AddMethod(MethodInfo method)
+    public void AddMethod(MethodCode method)
     {
         int index = FindIndex(method.Start);
         if (index >= 0 && _byStart[index].Start == method.Start)
@@ -37,7 +37,7 @@ internal sealed class MethodMap
 
     public void AddIlMap(ulong methodId, uint[] nativeOffsets, int[] ilOffsets)
     {
-        if (_lastByMethodId.TryGetValue(methodId, out MethodInfo? method) && method.NativeOffsets is null)
+        if (_lastByMethodId.TryGetValue(methodId, out MethodCode? method) && method.NativeOffsets is null)
         {
             method.NativeOffsets = nativeOffsets;
             method.IlOffsets = ilOffsets;
@@ -47,7 +47,7 @@ internal sealed class MethodMap
         _pendingMaps[methodId] = (nativeOffsets, ilOffsets);
     }
 
-    public MethodInfo? Find(ulong address)
+    public MethodCode? Find(ulong address)
     {
         int index = FindIndex(address);
         if (index < 0)
@@ -55,7 +55,7 @@ internal sealed class MethodMap
             return null;
         }
 
-        MethodInfo candidate = _byStart[index];
+        MethodCode candidate = _byStart[index];
         return address < candidate.End ? candidate : null;
     }
 
@@ -63,7 +63,7 @@ internal sealed class MethodMap
     public long EstimateBytes()
     {
         long bytes = (_byStart.Capacity * 8L) + (_lastByMethodId.Count * 40L) + (_pendingMaps.Count * 48L);
-        foreach (MethodInfo method in _byStart)
+        foreach (MethodCode method in _byStart)
         {
             bytes += 80 + (method.Name.Length * 2L) + ((method.NativeOffsets?.Length ?? 0) * 8L);
         }

@@ -315,7 +315,7 @@ internal sealed class TracingSession : IDisposable
     {
         string ns = data.MethodNamespace;
         string name = string.IsNullOrEmpty(ns) ? data.MethodName : ns + "." + data.MethodName;
-        frames.Methods.AddMethod(new MethodInfo(data.MethodStartAddress, (uint)data.MethodSize, (ulong)data.MethodID, (ulong)data.ModuleID, data.MethodToken, name));
+        frames.Methods.AddMethod(new MethodCode(data.MethodStartAddress, (uint)data.MethodSize, (ulong)data.MethodID, (ulong)data.ModuleID, data.MethodToken, name));
     }
 
     internal static void AddIlMap(FrameResolver frames, MethodILToNativeMapTraceData data)

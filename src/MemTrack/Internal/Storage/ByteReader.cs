@@ -66,7 +66,7 @@ internal ref struct ByteReader
         long needed = ((long)count * minRecordBytes) + reservedBytes;
         return needed <= Remaining
             ? count
-            : throw Invalid($"truncated or corrupt: {count} {what}s at byte {at} need at least {needed} more bytes, {Remaining} are left");
+            : throw Invalid($"truncated at byte {_data.Length} or corrupt: {count} {what}s at byte {at} need at least {needed} bytes, {Remaining} are left");
     }
 
     /// <summary>Reads an <c>i32</c> index into a table of <paramref name="tableLength"/> entries.</summary>

@@ -81,10 +81,10 @@ internal static class SnapshotFile
 
             File.Move(temporary, fullPath, overwrite: true);
         }
-        finally
+        catch
         {
-            // Gone after a successful move; left behind only when writing or moving failed.
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
+            throw;
         }
     }
 
@@ -342,6 +342,21 @@ internal static class SnapshotFile
         }
 
         return traces;
+    }
+
+    // Removes a leftover temporary file without hiding the error that left it behind.
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static void Intern(Dictionary<string, int> strings, string value) => strings.TryAdd(value, strings.Count);

@@ -1,7 +1,7 @@
 namespace MemTrack.Internal.Decoding;
 
 /// <summary>One body of jitted (or ready-to-run) code: where it lives, what method it is, and its IL map.</summary>
-internal sealed class MethodInfo(ulong start, uint size, ulong methodId, ulong moduleId, int token, string name)
+internal sealed class MethodCode(ulong start, uint size, ulong methodId, ulong moduleId, int token, string name)
 {
     public ulong Start { get; } = start;
 

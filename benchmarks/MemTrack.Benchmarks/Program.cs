@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Running;
+using MemTrack.Benchmarks;
+
+if (args.Length > 0 && args[0] == TracerMemoryMode.ParentSwitch)
+{
+    return TracerMemoryMode.RunParent(args);
+}
+
+if (args.Length > 0 && args[0] == TracerMemoryMode.ChildSwitch)
+{
+    return TracerMemoryMode.RunChild(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(SeedWorkloadBenchmarks).Assembly).Run(args);
+return 0;

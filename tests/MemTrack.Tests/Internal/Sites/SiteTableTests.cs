@@ -1,0 +1,71 @@
+using MemTrack.Internal.Sites;
+
+namespace MemTrack.Tests.Internal.Sites;
+
+public sealed class SiteTableTests
+{
+    [Fact]
+    public void SamplesOfTheSameSiteAccumulate()
+    {
+        var table = new SiteTable(10);
+        table.Add(1, 2, 100);
+        table.Add(1, 2, 100);
+        table.Add(1, 3, 100);
+        Assert.Equal(2, table.Count);
+        Assert.Equal(2, table.Entries[0].Stats.Samples);
+        Assert.Equal(1, table.Entries[1].Stats.Samples);
+    }
+
+    [Fact]
+    public void SitesBeyondTheLimitGoToTheOverflowSoNoSampleIsLost()
+    {
+        var table = new SiteTable(3);
+        for (int stack = 0; stack < 10; stack++)
+        {
+            table.Add(stack, 0, 64);
+        }
+
+        table.Add(0, 0, 64); // a known site still accumulates
+        Assert.Equal(3, table.Count);
+        Assert.Equal(7, table.Overflow.Samples);
+        long total = table.Overflow.Samples;
+        foreach (SiteEntry entry in table.Entries)
+        {
+            total += entry.Stats.Samples;
+        }
+
+        Assert.Equal(11, total);
+        table.Clear();
+        Assert.Equal(0, table.Count);
+        Assert.Equal(0, table.Overflow.Samples);
+    }
+
+    [Fact]
+    public void GrowsPastItsInitialCapacity()
+    {
+        var table = new SiteTable(5000);
+        for (int i = 0; i < 5000; i++)
+        {
+            table.Add(i, i % 7, 24);
+        }
+
+        Assert.Equal(5000, table.Count);
+        Assert.Equal(0, table.Overflow.Samples);
+        Assert.True(table.EstimateBytes() > 5000 * 40);
+    }
+
+    [Fact]
+    public void StackTableInternsEqualStacksOnce()
+    {
+        var stacks = new StackTable();
+        int a = stacks.Intern([1, 2, 3], 5);
+        int b = stacks.Intern([1, 2, 3], 5);
+        int c = stacks.Intern([1, 2, 3], 4);
+        int d = stacks.Intern([1, 2], 5);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.NotEqual(a, d);
+        Assert.Equal(3, stacks.Count);
+        Assert.Equal(5, stacks.Get(a).TotalFrames);
+    }
+}

@@ -1,0 +1,410 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Storage;
+using static MemTrack.Tests.TestSupport.SnapshotFactory;
+
+namespace MemTrack.Tests.Internal.Storage;
+
+public sealed class SnapshotFileTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("memtrack-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Round_trip_loses_nothing()
+    {
+        Snapshot original = RichSnapshot();
+        string path = PathOf("rich.memtrack");
+        original.Dump(path);
+        Snapshot loaded = Snapshot.Load(path);
+
+        Assert.Equal(original.Info, loaded.Info);
+        Assert.Equal(original.TakenAt.Offset, loaded.TakenAt.Offset);
+        Assert.Equal(original.TakenAt.Ticks, loaded.TakenAt.Ticks);
+        Assert.Equal((original.TracebackLimit, original.ExactAllocatedBytes, original.LostEvents), (loaded.TracebackLimit, loaded.ExactAllocatedBytes, loaded.LostEvents));
+        Assert.Equal(original.Traces.Count, loaded.Traces.Count);
+        for (int i = 0; i < original.Traces.Count; i++)
+        {
+            Trace expected = original.Traces[i];
+            Trace actual = loaded.Traces[i];
+            Assert.Equal(expected.Traceback, actual.Traceback);
+            Assert.Equal(expected.Traceback.TotalFrames, actual.Traceback.TotalFrames);
+            Assert.Equal(expected.Traceback.Select(f => f.FileName), actual.Traceback.Select(f => f.FileName));
+            Assert.Equal(expected.TypeName, actual.TypeName);
+            Assert.Equal(expected.Allocated, actual.Allocated);
+            Assert.Equal(Bits(expected), Bits(actual));
+        }
+
+        Assert.Equal(
+            original.Statistics(KeyType.Traceback).Select(s => s.ToString()),
+            loaded.Statistics(KeyType.Traceback).Select(s => s.ToString()));
+    }
+
+    [Fact]
+    public void Empty_snapshot_round_trips()
+    {
+        string path = PathOf("empty.memtrack");
+        Snapshot().Dump(path);
+        Snapshot loaded = Snapshot.Load(path);
+        Assert.Empty(loaded.Traces);
+        Assert.Equal(Snapshot().Info, loaded.Info);
+    }
+
+    [Fact]
+    public void Layout_matches_docs_file_format()
+    {
+        var info = new SnapshotInfo(7, new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.FromMinutes(-90)), 1234, 5, Epoch);
+        var snapshot = new Snapshot(info, [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))]);
+        byte[] data = SnapshotFile.Serialize(snapshot);
+
+        Assert.Equal("MEMTRACK"u8.ToArray(), data[..8]);
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(8)));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
+        Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(12)));
+        Assert.Equal(info.TakenAt.UtcTicks, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(16)));
+        Assert.Equal(-90, BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(24)));
+        Assert.Equal(1234, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(26)));
+        Assert.Equal(5, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(34)));
+        Assert.Equal(Epoch, new Guid(data.AsSpan(42, 16)));
+        Assert.Equal(SnapshotFile.HeaderBytes, 58);
+
+        // Strings in first-use order: type, method, module, file.
+        Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(58)));
+        Assert.Equal(new byte[] { 1, (byte)'T', 1, (byte)'M', 5, (byte)'D' }, new[] { data[62], data[66], data[67], data[71], data[72], data[76] });
+        Assert.Equal("f.cs", Encoding.UTF8.GetString(data, 85, 4));
+        int frames = 89;
+        Assert.Equal([1, 1, 3, 9, 2], Ints(data, frames, 5));
+        int traces = frames + 20;
+        Assert.Equal([1, 1, 0, 1, 0], Ints(data, traces, 5));
+        Assert.Equal(2, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(traces + 20)));
+        Assert.Equal(3.5, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 28)));
+        Assert.Equal(0.75, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 52)));
+        Assert.Equal(traces + 60 + 4, data.Length);
+        Assert.Equal(Crc32.Compute(data.AsSpan(0, data.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4)));
+    }
+
+    [Fact]
+    public void Dump_replaces_the_file_and_leaves_no_temporary_file()
+    {
+        string path = PathOf("snap.memtrack");
+        File.WriteAllText(path, "old content");
+        RichSnapshot().Dump(path);
+        Assert.Equal(RichSnapshot().Traces.Count, Snapshot.Load(path).Traces.Count);
+        Assert.Equal([path], Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void Dumped_file_is_readable_by_the_user_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string path = PathOf("private.memtrack");
+        File.WriteAllText(path, "world readable");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        RichSnapshot().Dump(path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void Failed_dump_leaves_no_temporary_file()
+    {
+        string target = PathOf("a-directory");
+        Directory.CreateDirectory(target);
+        Exception? error = Record.Exception(() => RichSnapshot().Dump(target));
+        Assert.True(error is IOException or UnauthorizedAccessException, error?.ToString());
+        Assert.Empty(Directory.GetFiles(_directory));
+
+        Assert.Throws<DirectoryNotFoundException>(() => RichSnapshot().Dump(Path.Combine(_directory, "missing", "x.memtrack")));
+    }
+
+    [Fact]
+    public void Missing_file_throws_FileNotFoundException()
+    {
+        Assert.Throws<FileNotFoundException>(() => Snapshot.Load(PathOf("nope.memtrack")));
+    }
+
+    [Fact]
+    public void Empty_file_is_invalid()
+    {
+        string path = PathOf("empty");
+        File.WriteAllBytes(path, []);
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => Snapshot.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_files_are_rejected_by_magic()
+    {
+        string path = PathOf("text.txt");
+        File.WriteAllText(path, "hello, this is not a snapshot");
+        Assert.Contains("not a MemTrack snapshot (bad magic)", Assert.Throws<InvalidDataException>(() => Snapshot.Load(path)).Message, StringComparison.Ordinal);
+        Assert.Contains("bad magic", Invalid("MEMTRACX"u8.ToArray()), StringComparison.Ordinal);
+        Assert.Contains("bad magic", Invalid("X"u8.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_versions_and_flags_are_rejected()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        byte[] v7 = (byte[])data.Clone();
+        v7[8] = 7;
+        Assert.Contains("unsupported format version 7; this MemTrack reads version 1", Invalid(v7), StringComparison.Ordinal);
+        byte[] flagged = (byte[])data.Clone();
+        flagged[11] = 0x80;
+        Assert.Contains("unsupported flags 0x8000", Invalid(WithChecksum(flagged)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_truncation_is_rejected()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        for (int length = 1; length < data.Length; length++)
+        {
+            string message = Invalid(data[..length]);
+            string expected = string.Create(CultureInfo.InvariantCulture, $"truncated at byte {length}");
+            Assert.True(message.Contains(expected, StringComparison.Ordinal), $"length {length}: {message}");
+        }
+
+    }
+
+    [Fact]
+    public void Truncated_file_on_disk_names_the_problem()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        string path = PathOf("cut.memtrack");
+        File.WriteAllBytes(path, data[..20]);
+        Assert.Contains("truncated at byte 20", Assert.Throws<InvalidDataException>(() => Snapshot.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trailing_bytes_are_rejected()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        Assert.Contains("3 unexpected bytes after the checksum", Invalid([.. data, 1, 2, 3]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_single_byte_change_is_detected()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        foreach (byte mask in new byte[] { 0xFF, 0x01, 0x80 })
+        {
+            for (int i = 0; i < data.Length; i++)
+            {
+                byte[] copy = (byte[])data.Clone();
+                copy[i] ^= mask;
+                Assert.True(Rejects(copy), $"flip 0x{mask:X2} at byte {i} was accepted");
+            }
+        }
+    }
+
+    [Fact]
+    public void Checksum_mismatch_is_reported()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        data[^10] ^= 0x55;
+        Assert.Contains("checksum mismatch", Invalid(data), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(58, int.MaxValue, "or corrupt: 2147483647 strings at byte 58")]
+    [InlineData(58, -1, "negative string count -1")]
+    [InlineData(62, SnapshotFile.MaxStringBytes + 1, "invalid length")]
+    [InlineData(62, -5, "invalid length -5")]
+    [InlineData(89, int.MaxValue, "2147483647 frames at byte 89")]
+    [InlineData(93, 4, "method name index 4")]
+    [InlineData(97, -2, "file name index -2")]
+    [InlineData(97, 4, "file name index 4")]
+    [InlineData(101, -1, "negative line number -1")]
+    [InlineData(105, 99, "module name index 99")]
+    [InlineData(109, int.MaxValue, "2147483647 traces at byte 109")]
+    [InlineData(113, int.MaxValue, "2147483647 frame references at byte 113")]
+    [InlineData(117, 1, "frame index 1")]
+    [InlineData(121, 0, "has 1 frames but a total of 0")]
+    [InlineData(125, 7, "type name index 7")]
+    [InlineData(12, -1, "negative traceback limit")]
+    public void Corrupt_fields_with_a_valid_checksum_are_rejected(int offset, int value, string expected)
+    {
+        byte[] data = SnapshotFile.Serialize(TinySnapshot());
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(offset), value);
+        Assert.Contains(expected, Invalid(WithChecksum(data)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Corrupt_values_with_a_valid_checksum_are_rejected()
+    {
+        byte[] data = SnapshotFile.Serialize(TinySnapshot());
+        Assert.Contains("invalid timestamp", Invalid(Patch(data, d => BinaryPrimitives.WriteInt64LittleEndian(d.AsSpan(16), long.MaxValue))), StringComparison.Ordinal);
+        Assert.Contains("invalid timestamp", Invalid(Patch(data, d => BinaryPrimitives.WriteInt16LittleEndian(d.AsSpan(24), 900))), StringComparison.Ordinal);
+        Assert.Contains("invalid timestamp", Invalid(Patch(data, d => BinaryPrimitives.WriteInt64LittleEndian(d.AsSpan(16), -1))), StringComparison.Ordinal);
+        Assert.Contains("negative allocated byte count", Invalid(Patch(data, d => BinaryPrimitives.WriteInt64LittleEndian(d.AsSpan(26), -1))), StringComparison.Ordinal);
+        Assert.Contains("negative lost event count", Invalid(Patch(data, d => BinaryPrimitives.WriteInt64LittleEndian(d.AsSpan(34), -1))), StringComparison.Ordinal);
+        Assert.Contains("not valid UTF-8", Invalid(Patch(data, d => d[66] = 0xFF)), StringComparison.Ordinal);
+        Assert.Contains("negative sample count", Invalid(Patch(data, d => BinaryPrimitives.WriteInt64LittleEndian(d.AsSpan(129), -1))), StringComparison.Ordinal);
+        Assert.Contains("size NaN", Invalid(Patch(data, d => BinaryPrimitives.WriteDoubleLittleEndian(d.AsSpan(137), double.NaN))), StringComparison.Ordinal);
+        Assert.Contains("count variance", Invalid(Patch(data, d => BinaryPrimitives.WriteDoubleLittleEndian(d.AsSpan(161), -1))), StringComparison.Ordinal);
+        Assert.Contains("size variance", Invalid(Patch(data, d => BinaryPrimitives.WriteDoubleLittleEndian(d.AsSpan(153), double.PositiveInfinity))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fuzzed_files_only_ever_throw_InvalidDataException()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        var random = new Random(20240501);
+        int accepted = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            (byte[] mutated, string description) = Mutate(data, random);
+            bool fixChecksum = round % 2 == 1 && mutated.Length >= 4;
+            if (fixChecksum)
+            {
+                mutated = WithChecksum(mutated);
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            Exception? error = Record.Exception(() => SnapshotFile.Parse(mutated));
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"round {round} ({description}) took {stopwatch.Elapsed}");
+            Assert.True(error is null or InvalidDataException, $"round {round} ({description}, checksum fixed: {fixChecksum}): {error}");
+            accepted += error is null ? 1 : 0;
+            if (error is null && !mutated.AsSpan().SequenceEqual(data))
+            {
+                // Only a mutation that kept the file well formed may pass, and only once its checksum was recomputed.
+                Assert.True(fixChecksum, $"round {round} ({description}) was accepted with a stale checksum");
+            }
+        }
+
+        Assert.True(accepted < 1000, $"{accepted} of 2000 mutations were accepted");
+    }
+
+    [Fact]
+    public void Fuzzed_files_on_disk_only_ever_throw_InvalidDataException()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        var random = new Random(7);
+        string path = PathOf("fuzz.memtrack");
+        for (int round = 0; round < 100; round++)
+        {
+            (byte[] mutated, string description) = Mutate(data, random);
+            if (mutated.AsSpan().SequenceEqual(data))
+            {
+                continue;
+            }
+
+            File.WriteAllBytes(path, mutated);
+            Exception? error = Record.Exception(() => Snapshot.Load(path));
+            Assert.True(error is InvalidDataException, $"round {round} ({description}): {error}");
+        }
+    }
+
+    [Fact]
+    public void Null_and_empty_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => Snapshot.Load(null!));
+        Assert.Throws<ArgumentException>(() => Snapshot.Load(string.Empty));
+        Assert.Throws<ArgumentNullException>(() => Snapshot().Dump(null!));
+        Assert.Throws<ArgumentException>(() => Snapshot().Dump(string.Empty));
+        Assert.Throws<ArgumentNullException>(() => SnapshotFile.Write(null!, PathOf("x")));
+        Assert.Throws<ArgumentNullException>(() => SnapshotFile.Serialize(null!));
+        Assert.Throws<ArgumentNullException>(() => SnapshotFile.Read(null!));
+    }
+
+    private static Snapshot TinySnapshot() =>
+        new(new SnapshotInfo(7, TakenAt, 1234, 5, Epoch), [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))]);
+
+    private static Snapshot RichSnapshot()
+    {
+        Frame main = Frame("/src/App/Program.cs", 5, "App.Program.Main");
+        Frame create = Frame("/src/App/Orders.cs", 10, "App.Orders.Create");
+        Frame unicode = Frame("/src/Ünïcødé/日本語.cs", 2_000_000, "App.Ünïcødé.Método\U0001F600", "Ünï.dll");
+        Frame concat = NoSource("System.String.Concat", "System.Private.CoreLib.dll");
+        var info = new SnapshotInfo(25, new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.FromMinutes(345)).AddTicks(1234567), long.MaxValue, 42, Guid.NewGuid());
+        Trace[] traces =
+        [
+            Trace("System.Byte[]", Stats(1.0 / 3, Math.PI, 1, double.Epsilon, 1e300), create, main),
+            new Trace(new Traceback([concat, create, main], totalFrames: 90), "System.String", Stats(123456789.123, 0.1, long.MaxValue, 0, 5e-324)),
+            Trace("System.Collections.Generic.Dictionary`2[System.String,System.Int32]", Stats(0, 0, 0), unicode, unicode, main),
+            Trace("MyApp.Empty", Stats(64, 1)),
+            Trace(string.Empty, Stats(1e-10, 2.5), concat),
+        ];
+        return new Snapshot(info, traces);
+    }
+
+    private static (byte[] Data, string Description) Mutate(byte[] data, Random random)
+    {
+        byte[] copy = (byte[])data.Clone();
+        int at = random.Next(copy.Length);
+        switch (random.Next(6))
+        {
+            case 0:
+                int count = random.Next(1, 4);
+                for (int i = 0; i < count; i++)
+                {
+                    copy[random.Next(copy.Length)] = (byte)random.Next(256);
+                }
+
+                return (copy, $"{count} random bytes");
+            case 1:
+                return (copy[..at], $"truncated to {at}");
+            case 2:
+                byte[] extra = new byte[random.Next(1, 16)];
+                random.NextBytes(extra);
+                return ([.. copy[..at], .. extra, .. copy[at..]], $"{extra.Length} bytes inserted at {at}");
+            case 3:
+                int length = Math.Min(random.Next(1, 32), copy.Length - at);
+                return ([.. copy[..at], .. copy[(at + length)..]], $"{length} bytes removed at {at}");
+            case 4:
+                int[] extremes = [int.MaxValue, int.MinValue, -1, 0x7FFFFFF0, 0x40000000, 1 << 20, 65536];
+                int value = extremes[random.Next(extremes.Length)];
+                at = Math.Min(at, copy.Length - 4);
+                BinaryPrimitives.WriteInt32LittleEndian(copy.AsSpan(at), value);
+                return (copy, $"int {value} written at {at}");
+            default:
+                long[] longs = [long.MaxValue, long.MinValue, -1, BitConverter.DoubleToInt64Bits(double.NaN), BitConverter.DoubleToInt64Bits(-1.0)];
+                long big = longs[random.Next(longs.Length)];
+                at = Math.Min(at, copy.Length - 8);
+                BinaryPrimitives.WriteInt64LittleEndian(copy.AsSpan(at), big);
+                return (copy, $"long {big} written at {at}");
+        }
+    }
+
+    private static bool Rejects(byte[] data)
+    {
+        Exception? error = Record.Exception(() => SnapshotFile.Parse(data));
+        return error is InvalidDataException;
+    }
+
+    private static string Invalid(byte[] data) => Assert.Throws<InvalidDataException>(() => SnapshotFile.Parse(data)).Message;
+
+    private static byte[] Patch(byte[] data, Action<byte[]> patch)
+    {
+        byte[] copy = (byte[])data.Clone();
+        patch(copy);
+        return WithChecksum(copy);
+    }
+
+    private static byte[] WithChecksum(byte[] data)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(data.Length - 4), Crc32.Compute(data.AsSpan(0, data.Length - 4)));
+        return data;
+    }
+
+    private static int[] Ints(byte[] data, int offset, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset + (4 * i))))];
+
+    private static long[] Bits(Trace trace) =>
+    [
+        trace.Allocated.Samples,
+        BitConverter.DoubleToInt64Bits(trace.Allocated.Size),
+        BitConverter.DoubleToInt64Bits(trace.Allocated.Count),
+        BitConverter.DoubleToInt64Bits(trace.Allocated.SizeVariance),
+        BitConverter.DoubleToInt64Bits(trace.Allocated.CountVariance),
+    ];
+
+    private string PathOf(string name) => Path.Combine(_directory, name);
+}

@@ -1,0 +1,50 @@
+using MemTrack.Internal.Analysis;
+using static MemTrack.Tests.TestSupport.SnapshotFactory;
+
+namespace MemTrack.Tests.Model;
+
+public class SnapshotModelTests
+{
+    [Fact]
+    public void Properties_come_from_the_info()
+    {
+        var info = new SnapshotInfo(12, TakenAt, 4096, 2, Epoch);
+        Trace[] traces = [Trace(64, 1, Frame("a.cs", 1))];
+        var snapshot = new Snapshot(info, traces);
+        Assert.Equal((12, TakenAt, 4096L, 2L), (snapshot.TracebackLimit, snapshot.TakenAt, snapshot.ExactAllocatedBytes, snapshot.LostEvents));
+        Assert.Same(traces, snapshot.Traces);
+        Assert.Same(info, snapshot.Info);
+    }
+
+    [Fact]
+    public void FilterTraces_returns_a_new_snapshot_with_the_same_info()
+    {
+        Snapshot snapshot = Snapshot(Trace(64, 1, Frame("a.cs", 1)), Trace(32, 1, Frame("b.cs", 1)));
+        Snapshot filtered = snapshot.FilterTraces([new Filter(true, "a.cs")]);
+        Assert.NotSame(snapshot, filtered);
+        Assert.Same(snapshot.Info, filtered.Info);
+        Assert.Equal(["a.cs:1"], filtered.Traces.Select(t => t.Traceback.ToString()));
+        Assert.Equal(2, snapshot.Traces.Count);
+        Assert.Equal(2, snapshot.FilterTraces([]).Traces.Count);
+    }
+
+    [Fact]
+    public void Trace_exposes_its_estimates()
+    {
+        Trace trace = Trace("System.String", Stats(5120, 80, samples: 3, sizeVariance: 100), Frame("x.cs", 14));
+        Assert.Equal((5120L, 80L, 3L), (trace.Size, trace.Count, trace.SampleCount));
+        Assert.Equal((long)Math.Round(1.959963984540054 * 10), trace.SizeMargin);
+        Assert.Equal("x.cs:14: System.String size=5120 B, count=80", trace.ToString());
+    }
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        Snapshot snapshot = Snapshot();
+        Assert.Throws<ArgumentNullException>(() => snapshot.CompareTo(null!, KeyType.LineNo));
+        Assert.Throws<ArgumentNullException>(() => snapshot.FilterTraces(null!));
+        Assert.Equal("filters", Assert.Throws<ArgumentNullException>(() => snapshot.FilterTraces([null!])).ParamName);
+        Assert.Throws<ArgumentNullException>(() => snapshot.Dump(null!));
+        Assert.Throws<ArgumentNullException>(() => Snapshot.Load(null!));
+    }
+}
