@@ -11,5 +11,10 @@ if (args.Length > 0 && args[0] == TracerMemoryMode.ChildSwitch)
     return TracerMemoryMode.RunChild(args);
 }
 
+if (args.Length > 0 && args[0] == SnapshotLatencyMode.Switch)
+{
+    return SnapshotLatencyMode.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SeedWorkloadBenchmarks).Assembly).Run(args);
 return 0;

@@ -30,7 +30,21 @@ public class SeedWorkloadBenchmarks
     public void SetupDepth32() => StartTracing(32);
 
     [GlobalCleanup]
-    public void Cleanup() => MemTracker.Stop();
+    public void Cleanup()
+    {
+        if (MemTracker.IsTracing)
+        {
+            // Evidence that the tracer really sampled during the measured runs (BenchmarkDotNet shows this output in its log).
+            var snapshot = MemTracker.TakeSnapshot();
+            Console.WriteLine(
+                $"// MemTrack check: depth {snapshot.TracebackLimit}, {snapshot.Traces.Count} traces, " +
+                $"{snapshot.Traces.Sum(t => t.SampleCount)} samples, estimated {snapshot.Traces.Sum(t => t.Size) / 1e6:F0} MB of " +
+                $"{snapshot.ExactAllocatedBytes / 1e6:F0} MB allocated, {snapshot.LostEvents} lost events, " +
+                $"tracer memory {MemTracker.GetTracerMemory() / 1e6:F2} MB");
+        }
+
+        MemTracker.Stop();
+    }
 
     [Benchmark(Baseline = true, Description = "Untraced")]
     public List<List<SeedWorkload.MyObject>> Baseline() => RunUntraced();

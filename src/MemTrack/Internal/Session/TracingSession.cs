@@ -19,7 +19,7 @@ internal sealed class TracingSession : IDisposable
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RundownTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(30);
 
     private readonly DiagnosticsClient _client;
     private readonly EventPipeSession _session;
@@ -109,6 +109,7 @@ internal sealed class TracingSession : IDisposable
             }
 
             // A barrier can sit in TraceEvent's reorder cache until more events arrive; another one pushes it out.
+            // Re-sending every 30 ms keeps a snapshot taken right after allocating at ~200 ms instead of ~300 ms.
             MemTrackEventSource.Log.Barrier(request.BarrierId);
         }
 
