@@ -11,15 +11,15 @@ internal sealed class FrameResolver : IDisposable
     public const int UnknownFrameId = 0;
 
     private static readonly Frame UnknownFrame = new("<unknown>", null, 0, "<unknown>");
+    private static readonly string TracerModuleName = Path.GetFileName(typeof(FrameResolver).Assembly.Location);
     private static readonly string RuntimeDirectory = NormalizeDirectory(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
 
     private readonly Dictionary<ulong, int> _frameIdByAddress = [];
     private readonly Dictionary<Frame, int> _frameIds = [];
     private readonly List<Frame> _frames = [UnknownFrame];
-    private static readonly string TracerModuleName = Path.GetFileName(typeof(FrameResolver).Assembly.Location);
 
-    private readonly List<bool> _isFramework = [true];
-    private readonly List<bool> _isTracer = [false];
+    /// <summary>Per frame id: (hidden as framework, MemTrack's own code).</summary>
+    private readonly List<(bool Framework, bool Tracer)> _kinds = [(true, false)];
     private readonly Dictionary<ulong, string> _modulePaths = [];
     private readonly Dictionary<string, PdbLineReader> _pdbs = new(StringComparer.Ordinal);
 
@@ -34,10 +34,10 @@ internal sealed class FrameResolver : IDisposable
 
     public Frame GetFrame(int frameId) => _frames[frameId];
 
-    public bool IsFramework(int frameId) => _isFramework[frameId];
+    public bool IsFramework(int frameId) => _kinds[frameId].Framework;
 
     /// <summary>Whether the frame is MemTrack's own code: allocations made there are the tracer's, not the user's.</summary>
-    public bool IsTracer(int frameId) => _isTracer[frameId];
+    public bool IsTracer(int frameId) => _kinds[frameId].Tracer;
 
     public void AddModule(ulong moduleId, string path)
     {
@@ -123,8 +123,9 @@ internal sealed class FrameResolver : IDisposable
 
         int id = _frames.Count;
         _frames.Add(frame);
-        _isFramework.Add(modulePath.Length == 0 || IsFrameworkModule(modulePath));
-        _isTracer.Add(TracerModuleName.Length != 0 && moduleName.Equals(TracerModuleName, StringComparison.OrdinalIgnoreCase));
+        _kinds.Add((
+            modulePath.Length == 0 || IsFrameworkModule(modulePath),
+            TracerModuleName.Length != 0 && moduleName.Equals(TracerModuleName, StringComparison.OrdinalIgnoreCase)));
         _frameIds[frame] = id;
         return id;
     }
