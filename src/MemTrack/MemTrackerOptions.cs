@@ -28,6 +28,14 @@ public sealed record MemTrackerOptions
     /// </summary>
     public int MaxSites { get; init; } = 50_000;
 
+    /// <summary>
+    /// Default true: each sampled object is tracked until the garbage collector frees it, from the runtime's GC
+    /// survival and movement events, so snapshots hold live memory (<see cref="MemoryKind.Live"/>, the default kind)
+    /// and <see cref="MemTracker.GetTracedMemory"/> works. It lengthens GC pauses somewhat (docs/performance.md).
+    /// False traces allocations only; asking for live memory then throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public bool TrackLiveObjects { get; init; } = true;
+
     /// <summary>Checks the values and throws <see cref="ArgumentOutOfRangeException"/> naming the bad one.</summary>
     internal void Validate()
     {

@@ -4,8 +4,10 @@ namespace MemTrack;
 public enum MemoryKind
 {
     /// <summary>
-    /// Memory still alive at the snapshot (tracemalloc's question). Not available yet:
-    /// asking for it throws <see cref="NotSupportedException"/>.
+    /// Memory still alive at the snapshot, by the site that allocated it (tracemalloc's question, and the default).
+    /// An object counts as alive until a garbage collection that collected its generation did not keep it; take the
+    /// snapshot with <c>collect: true</c> to count only what a full collection keeps. Needs
+    /// <see cref="MemTrackerOptions.TrackLiveObjects"/>.
     /// </summary>
     Live,
 

@@ -5,7 +5,7 @@ namespace MemTrack;
 
 /// <summary>
 /// The allocation sites traced up to one moment (tracemalloc's <c>Snapshot</c>). Take one with
-/// <see cref="MemTracker.TakeSnapshot"/>, group it with <see cref="Statistics"/>, diff two with <see cref="CompareTo"/>,
+/// <see cref="MemTracker.TakeSnapshot()"/>, group it with <see cref="Statistics"/>, diff two with <see cref="CompareTo"/>,
 /// and save it with <see cref="Dump"/>. A snapshot is immutable and safe to share between threads.
 /// </summary>
 public sealed class Snapshot
@@ -35,6 +35,12 @@ public sealed class Snapshot
     /// <summary>Events the runtime or the reader dropped before this snapshot; when non-zero the estimates are too low.</summary>
     public long LostEvents => Info.LostEvents;
 
+    /// <summary>
+    /// Whether the snapshot has live statistics (<see cref="MemoryKind.Live"/>): true when it was taken with
+    /// <see cref="MemTrackerOptions.TrackLiveObjects"/> on (the default).
+    /// </summary>
+    public bool HasLiveData => Info.HasLiveData;
+
     internal SnapshotInfo Info { get; }
 
     /// <summary>Loads a snapshot written by <see cref="Dump"/>.</summary>
@@ -57,9 +63,13 @@ public sealed class Snapshot
     /// Default false. True counts each trace under every frame of its traceback, not only the innermost; only valid
     /// for <see cref="KeyType.LineNo"/>, <see cref="KeyType.FileName"/> and <see cref="KeyType.Method"/>.
     /// </param>
-    /// <param name="kind">Default <see cref="MemoryKind.Allocated"/>.</param>
+    /// <param name="kind">
+    /// Default <see cref="MemoryKind.Live"/>: the memory still alive, as tracemalloc counts. <see cref="MemoryKind.Allocated"/>
+    /// counts every allocation, dead or alive. Groups with nothing of that kind are left out.
+    /// </param>
     /// <returns>The statistics, sorted.</returns>
-    public IReadOnlyList<Statistic> Statistics(KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Allocated) =>
+    /// <exception cref="InvalidOperationException"><paramref name="kind"/> is Live and the snapshot has no live data.</exception>
+    public IReadOnlyList<Statistic> Statistics(KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Live) =>
         SnapshotStatistics.Compute(this, keyType, cumulative, kind);
 
     /// <summary>
@@ -69,9 +79,13 @@ public sealed class Snapshot
     /// <param name="old">The older snapshot.</param>
     /// <param name="keyType">What to group by.</param>
     /// <param name="cumulative">See <see cref="Statistics"/>.</param>
-    /// <param name="kind">Default <see cref="MemoryKind.Allocated"/>.</param>
+    /// <param name="kind">
+    /// Default <see cref="MemoryKind.Live"/>: what grew and is still alive (how leaks show). <see cref="MemoryKind.Allocated"/>:
+    /// what was allocated in between.
+    /// </param>
     /// <returns>The differences, sorted.</returns>
-    public IReadOnlyList<StatisticDiff> CompareTo(Snapshot old, KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Allocated)
+    /// <exception cref="InvalidOperationException"><paramref name="kind"/> is Live and either snapshot has no live data.</exception>
+    public IReadOnlyList<StatisticDiff> CompareTo(Snapshot old, KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Live)
     {
         ArgumentNullException.ThrowIfNull(old);
         return SnapshotStatistics.Compare(this, old, keyType, cumulative, kind);

@@ -10,10 +10,11 @@ namespace MemTrack;
 /// </summary>
 public sealed class Statistic
 {
-    internal Statistic(Traceback traceback, string? typeName, in SampleStats stats)
+    internal Statistic(Traceback traceback, string? typeName, MemoryKind kind, in SampleStats stats)
     {
         Traceback = traceback;
         TypeName = typeName;
+        Kind = kind;
         Stats = stats;
     }
 
@@ -22,6 +23,9 @@ public sealed class Statistic
 
     /// <summary>The allocated type for <see cref="KeyType.Type"/>; null for the other keys.</summary>
     public string? TypeName { get; }
+
+    /// <summary>Whether the sizes count live or allocated memory.</summary>
+    public MemoryKind Kind { get; }
 
     /// <summary>Estimated bytes.</summary>
     public long Size => Stats.RoundedSize;

@@ -7,10 +7,11 @@ namespace MemTrack;
 /// <summary>One group of <see cref="Snapshot.CompareTo"/>: its size and count in the new snapshot and the change from the old one.</summary>
 public sealed class StatisticDiff
 {
-    internal StatisticDiff(Traceback traceback, string? typeName, in SampleStats current, in SampleStats old, double diffSizeVariance)
+    internal StatisticDiff(Traceback traceback, string? typeName, MemoryKind kind, in SampleStats current, in SampleStats old, double diffSizeVariance)
     {
         Traceback = traceback;
         TypeName = typeName;
+        Kind = kind;
         Size = current.RoundedSize;
         Count = current.RoundedCount;
         SizeDiff = current.RoundedSize - old.RoundedSize;
@@ -24,6 +25,9 @@ public sealed class StatisticDiff
 
     /// <summary>The allocated type for <see cref="KeyType.Type"/>; null for the other keys.</summary>
     public string? TypeName { get; }
+
+    /// <summary>Whether the sizes count live or allocated memory.</summary>
+    public MemoryKind Kind { get; }
 
     /// <summary>Estimated bytes in the new snapshot.</summary>
     public long Size { get; }
@@ -40,7 +44,11 @@ public sealed class StatisticDiff
     /// <summary>Samples behind the new snapshot's estimate.</summary>
     public long SampleCount { get; }
 
-    /// <summary>Half-width of the 95% confidence interval of <see cref="SizeDiff"/>, in bytes.</summary>
+    /// <summary>
+    /// Half-width of the 95% confidence interval of <see cref="SizeDiff"/>, in bytes. For <see cref="MemoryKind.Live"/>
+    /// it is conservative (an upper bound): it treats the two snapshots' live samples as independent, although objects
+    /// alive in both cancel out.
+    /// </summary>
     public long SizeDiffMargin { get; }
 
     /// <summary>Formats as tracemalloc does: <c>x.cs:14: size=5120 B (+5120 B ±6%), count=80 (+80), average=64 B</c>.</summary>

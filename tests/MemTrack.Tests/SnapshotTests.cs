@@ -6,7 +6,7 @@ namespace MemTrack.Tests;
 [Collection(TracerCollection.Name)]
 public sealed class SnapshotTests : IDisposable
 {
-    private static readonly Lazy<(Snapshot Before, Snapshot After)> Traced = new(TraceSeedWorkload);
+    private static readonly Lazy<(Snapshot Before, Snapshot After, int GcsDuring)> Traced = new(TraceSeedWorkload);
 
     public void Dispose() => MemTracker.Stop();
 
@@ -41,16 +41,31 @@ public sealed class SnapshotTests : IDisposable
         Assert.True(traceback.Traceback.Count >= 4);
 
         // Cumulative: the test's own line is charged with everything the workload allocated below it.
-        Statistic cumulative = after.Statistics(KeyType.LineNo, cumulative: true).First(s => s.Traceback[0].LineNumber == WorkloadCallLine);
+        Statistic cumulative = after.Statistics(KeyType.LineNo, cumulative: true, kind: MemoryKind.Allocated).First(s => s.Traceback[0].LineNumber == WorkloadCallLine);
         double workload = after.Traces.Where(t => t.Traceback.Any(f => f.LineNumber == WorkloadCallLine && f.FileName!.EndsWith("SnapshotTests.cs", StringComparison.Ordinal))).Sum(t => (double)t.Size);
         Assert.Equal(workload, cumulative.Size, tolerance: after.Traces.Count);
-        Assert.Throws<NotSupportedException>(() => after.Statistics(KeyType.LineNo, kind: MemoryKind.Live));
+    }
+
+    [Fact]
+    public void KeptObjectsStayLiveThroughTheWorkloadsGarbageCollections()
+    {
+        // The workload's 2 million objects (~200 MB) go through many GCs, but all of them stay referenced: every
+        // sample of the byte-array line must still be live, none may be lost or declared dead.
+        Snapshot after = Traced.Value.After;
+        Assert.True(after.HasLiveData);
+        Statistic live = after.Statistics(KeyType.LineNo)[0];
+        Statistic allocated = after.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated)[0];
+        Assert.Equal(Workloads.MyObject.DataLine, live.Traceback[0].LineNumber);
+        Assert.Equal((MemoryKind.Live, MemoryKind.Allocated), (live.Kind, allocated.Kind));
+        Assert.Equal(allocated.SampleCount, live.SampleCount);
+        Assert.Equal(allocated.Size, live.Size);
+        Assert.True(Traced.Value.GcsDuring > 0, "the workload ran no GC");
     }
 
     [Fact]
     public void CompareToShowsTheGrowthSinceTheFirstSnapshot()
     {
-        (Snapshot before, Snapshot after) = Traced.Value;
+        (Snapshot before, Snapshot after, _) = Traced.Value;
         StatisticDiff top = after.CompareTo(before, KeyType.LineNo)[0];
         Assert.Equal(Workloads.MyObject.DataLine, top.Traceback[0].LineNumber);
         Assert.Equal(top.Size, top.SizeDiff); // the line allocated nothing before the first snapshot
@@ -93,6 +108,8 @@ public sealed class SnapshotTests : IDisposable
                 Assert.Equal(after.Traces[i].TypeName, loaded.Traces[i].TypeName);
                 Assert.Equal(after.Traces[i].Size, loaded.Traces[i].Size);
                 Assert.Equal(after.Traces[i].SampleCount, loaded.Traces[i].SampleCount);
+                Assert.Equal(after.Traces[i].LiveSize, loaded.Traces[i].LiveSize);
+                Assert.Equal(after.Traces[i].LiveSampleCount, loaded.Traces[i].LiveSampleCount);
             }
 
             Assert.Equal(
@@ -112,24 +129,26 @@ public sealed class SnapshotTests : IDisposable
     [Fact]
     public void SnapshotCarriesItsMetadata()
     {
-        (Snapshot before, Snapshot after) = Traced.Value;
+        (Snapshot before, Snapshot after, _) = Traced.Value;
         Assert.Equal(10, after.TracebackLimit);
         Assert.True(after.TakenAt > before.TakenAt);
         Assert.True(after.ExactAllocatedBytes > before.ExactAllocatedBytes);
         Assert.Equal(0, after.LostEvents);
     }
 
-    private static readonly int WorkloadCallLine = Workloads.Line() + 7;
+    private static readonly int WorkloadCallLine = Workloads.Line() + 8;
 
-    private static (Snapshot, Snapshot) TraceSeedWorkload()
+    private static (Snapshot, Snapshot, int) TraceSeedWorkload()
     {
         MemTracker.Stop();
         MemTracker.Start(10);
         Snapshot before = MemTracker.TakeSnapshot();
+        int gcs = GC.CollectionCount(0);
         var values = Workloads.Run(10_000);
+        gcs = GC.CollectionCount(0) - gcs;
         Snapshot after = MemTracker.TakeSnapshot();
         GC.KeepAlive(values);
         MemTracker.Stop();
-        return (before, after);
+        return (before, after, gcs);
     }
 }

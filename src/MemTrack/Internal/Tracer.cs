@@ -1,5 +1,6 @@
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Decoding;
+using MemTrack.Internal.Liveness;
 using MemTrack.Internal.Session;
 using MemTrack.Internal.Sites;
 using MemTrack.Internal.Snapshots;
@@ -10,7 +11,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace MemTrack.Internal;
 
 /// <summary>
-/// One tracing run: the pipeline session -> decoder -> site table -> snapshot, wired together. Decoder state is only
+/// One tracing run: the pipeline session -> decoder -> site table -> snapshot, wired together, with the liveness
+/// tracker beside the decoder (GC events -> tracked objects -> live statistics of the sites). Decoder state is only
 /// touched on the session's reader thread; public operations reach it through barriers.
 /// </summary>
 internal sealed class Tracer : IDisposable
@@ -23,6 +25,8 @@ internal sealed class Tracer : IDisposable
     private readonly FrameResolver _frames = new();
     private readonly StackTable _stacks = new();
     private readonly SiteTable _sites;
+    private readonly TrackedObjectTable? _liveObjects;
+    private readonly GcLivenessTracker? _liveness;
     private readonly AllocationDecoder _decoder;
     private readonly SnapshotBuilder _builder;
     private readonly int _trimThreshold;
@@ -38,9 +42,15 @@ internal sealed class Tracer : IDisposable
         Options = options;
         _trimThreshold = trimThreshold;
         _sites = new SiteTable(options.MaxSites);
-        _decoder = new AllocationDecoder(_frames, _sites, _stacks, options.Depth, options.HideFrameworkFrames);
+        if (options.TrackLiveObjects)
+        {
+            _liveObjects = new TrackedObjectTable(_sites);
+            _liveness = new GcLivenessTracker(_liveObjects);
+        }
+
+        _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, options.Depth, options.HideFrameworkFrames);
         _builder = new SnapshotBuilder(_frames, _stacks, _sites, _decoder);
-        _session = TracingSession.Start(_frames, Subscribe);
+        _session = TracingSession.Start(_frames, SessionProviders.Tracing(options.TrackLiveObjects), Subscribe);
 
         // Tracing starts when Start returns, as in tracemalloc: samples of the tracer's own start-up work (the
         // rundown, the runtime enabling the session's providers) happened before this marker and are dropped.
@@ -61,16 +71,44 @@ internal sealed class Tracer : IDisposable
 
     public long TracerMemory => Interlocked.Read(ref _tracerMemory);
 
-    public Snapshot TakeSnapshot()
+    /// <summary>Tracked objects and GCs seen, for tests and diagnostics (read on the reader thread).</summary>
+    internal TrackedObjectTable? LiveObjects => _liveObjects;
+
+    internal GcLivenessTracker? Liveness => _liveness;
+
+    public Snapshot TakeSnapshot(bool collect)
     {
+        if (collect)
+        {
+            CollectGarbage();
+        }
+
         long exact = AllocatedBytes;
         var takenAt = DateTimeOffset.Now;
         return _session.RunOnReader(
             () =>
             {
                 UpdateTracerMemory();
-                var info = new SnapshotInfo(Options.Depth, takenAt, exact, _session.LostEvents, _epoch);
+                var info = new SnapshotInfo(Options.Depth, takenAt, exact, _session.LostEvents, _epoch, _liveObjects is not null);
                 return _builder.Build(info);
+            },
+            RequestTimeout);
+    }
+
+    public TracedMemory GetTracedMemory()
+    {
+        RequireLiveTracking();
+        return _session.RunOnReader(() => new TracedMemory(_sites.LiveBytes, _sites.PeakLiveBytes), RequestTimeout);
+    }
+
+    public void ResetPeak()
+    {
+        RequireLiveTracking();
+        _ = _session.RunOnReader(
+            () =>
+            {
+                _sites.ResetPeak();
+                return true;
             },
             RequestTimeout);
     }
@@ -117,15 +155,62 @@ internal sealed class Tracer : IDisposable
                 UpdateTracerMemory();
             }
         });
+        if (_liveness is { } liveness)
+        {
+            SubscribeLiveness(source, liveness);
+        }
+
         source.Clr.MethodLoadVerbose += data => TracingSession.AddMethod(_frames, data);
         source.Clr.MethodILToNativeMap += data => TracingSession.AddIlMap(_frames, data);
         source.Clr.LoaderModuleLoad += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
     }
 
+    private static void SubscribeLiveness(TraceLogEventSource source, GcLivenessTracker liveness)
+    {
+        source.Clr.GCStart += data => liveness.OnGcStart(data.Count, data.Depth, data.Type == GCType.BackgroundGC);
+        source.Clr.GCGenerationRange += data => liveness.OnGenerationRange(data.Generation, data.RangeStart, data.RangeUsedLength);
+        source.Clr.GCBulkSurvivingObjectRanges += data =>
+        {
+            for (int i = 0; i < data.Count; i++)
+            {
+                GCBulkSurvivingObjectRangesValues range = data.Values(i);
+                liveness.OnSurvivingRange(range.RangeBase, range.RangeLength);
+            }
+        };
+        source.Clr.GCBulkMovedObjectRanges += data =>
+        {
+            for (int i = 0; i < data.Count; i++)
+            {
+                GCBulkMovedObjectRangesValues range = data.Values(i);
+                liveness.OnMovedRange(range.OldRangeBase, range.NewRangeBase, range.RangeLength);
+            }
+        };
+        source.Clr.GCStop += data => liveness.OnGcEnd(data.Count);
+    }
+
+    /// <summary>Full blocking collections, with finalizers run in between, so that what is dead is no longer counted as live.</summary>
+    private static void CollectGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private void RequireLiveTracking()
+    {
+        if (_liveObjects is null)
+        {
+            throw new InvalidOperationException(
+                "Live memory is not tracked: MemTrack was started with MemTrackerOptions.TrackLiveObjects = false. "
+                + "Start it with TrackLiveObjects = true (the default) to track live memory.");
+        }
+    }
+
     private void UpdateTracerMemory()
     {
         _lastMemoryUpdate = Environment.TickCount64;
-        long bytes = _frames.EstimateBytes() + _stacks.EstimateBytes() + _sites.EstimateBytes() + _decoder.EstimateBytes() + _builder.EstimateBytes();
+        long bytes = _frames.EstimateBytes() + _stacks.EstimateBytes() + _sites.EstimateBytes() + _decoder.EstimateBytes() + _builder.EstimateBytes()
+            + (_liveObjects?.EstimateBytes() ?? 0);
         if (_log is { } log)
         {
             // TraceLog's interned stacks (~16 bytes each) and code addresses (~40 bytes each).

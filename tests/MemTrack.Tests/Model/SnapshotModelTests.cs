@@ -8,10 +8,10 @@ public class SnapshotModelTests
     [Fact]
     public void Properties_come_from_the_info()
     {
-        var info = new SnapshotInfo(12, TakenAt, 4096, 2, Epoch);
+        var info = new SnapshotInfo(12, TakenAt, 4096, 2, Epoch, HasLiveData: true);
         Trace[] traces = [Trace(64, 1, Frame("a.cs", 1))];
         var snapshot = new Snapshot(info, traces);
-        Assert.Equal((12, TakenAt, 4096L, 2L), (snapshot.TracebackLimit, snapshot.TakenAt, snapshot.ExactAllocatedBytes, snapshot.LostEvents));
+        Assert.Equal((12, TakenAt, 4096L, 2L, true), (snapshot.TracebackLimit, snapshot.TakenAt, snapshot.ExactAllocatedBytes, snapshot.LostEvents, snapshot.HasLiveData));
         Assert.Same(traces, snapshot.Traces);
         Assert.Same(info, snapshot.Info);
     }
@@ -31,10 +31,12 @@ public class SnapshotModelTests
     [Fact]
     public void Trace_exposes_its_estimates()
     {
-        Trace trace = Trace("System.String", Stats(5120, 80, samples: 3, sizeVariance: 100), Frame("x.cs", 14));
+        Trace trace = Trace("System.String", Stats(5120, 80, samples: 3, sizeVariance: 100), Stats(1024, 16, samples: 1, sizeVariance: 400), Frame("x.cs", 14));
         Assert.Equal((5120L, 80L, 3L), (trace.Size, trace.Count, trace.SampleCount));
         Assert.Equal((long)Math.Round(1.959963984540054 * 10), trace.SizeMargin);
-        Assert.Equal("x.cs:14: System.String size=5120 B, count=80", trace.ToString());
+        Assert.Equal((1024L, 16L, 1L), (trace.LiveSize, trace.LiveCount, trace.LiveSampleCount));
+        Assert.Equal((long)Math.Round(1.959963984540054 * 20), trace.LiveSizeMargin);
+        Assert.Equal("x.cs:14: System.String size=5120 B, count=80, live=1024 B", trace.ToString());
     }
 
     [Fact]

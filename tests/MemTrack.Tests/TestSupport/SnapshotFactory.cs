@@ -3,7 +3,10 @@ using MemTrack.Internal.Sampling;
 
 namespace MemTrack.Tests.TestSupport;
 
-/// <summary>Builds synthetic frames, traces and snapshots with exact, hand-picked statistics.</summary>
+/// <summary>
+/// Builds synthetic frames, traces and snapshots with exact, hand-picked statistics. Unless a test says otherwise,
+/// every object of a synthetic trace is still alive (live statistics equal allocated ones).
+/// </summary>
 internal static class SnapshotFactory
 {
     public static readonly Guid Epoch = new("6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b");
@@ -22,10 +25,16 @@ internal static class SnapshotFactory
         Trace("System.Byte[]", Stats(size, count), frames);
 
     public static Trace Trace(string typeName, SampleStats stats, params Frame[] frames) =>
-        new(new Traceback(frames), typeName, stats);
+        new(new Traceback(frames), typeName, stats, stats);
+
+    public static Trace Trace(string typeName, SampleStats allocated, SampleStats live, params Frame[] frames) =>
+        new(new Traceback(frames), typeName, allocated, live);
 
     public static Snapshot Snapshot(params Trace[] traces) => Snapshot(Epoch, TakenAt, traces);
 
     public static Snapshot Snapshot(Guid epoch, DateTimeOffset takenAt, params Trace[] traces) =>
-        new(new SnapshotInfo(10, takenAt, 123_456_789, 3, epoch), traces);
+        new(new SnapshotInfo(10, takenAt, 123_456_789, 3, epoch, HasLiveData: true), traces);
+
+    public static Snapshot WithoutLiveData(params Trace[] traces) =>
+        new(new SnapshotInfo(10, TakenAt, 123_456_789, 3, Epoch, HasLiveData: false), traces);
 }

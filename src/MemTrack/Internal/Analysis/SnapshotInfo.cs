@@ -9,4 +9,5 @@ namespace MemTrack.Internal.Analysis;
 /// Identifies one uninterrupted tracing period (a Start, or a ClearTraces). Two snapshots of the same epoch hold
 /// cumulative counts of the same samples, so the variance of their difference is the difference of their variances.
 /// </param>
-internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch);
+/// <param name="HasLiveData">Whether sampled objects were tracked until they died (live statistics exist).</param>
+internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch, bool HasLiveData);

@@ -10,12 +10,13 @@ internal static class SnapshotStatistics
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         Validate(keyType, cumulative, kind);
-        Dictionary<StatisticKey, SampleStats> groups = Group(snapshot.Traces, keyType, cumulative);
+        RequireLiveData(snapshot, kind, nameof(snapshot));
+        Dictionary<StatisticKey, SampleStats> groups = Group(snapshot.Traces, keyType, cumulative, kind);
         var statistics = new Statistic[groups.Count];
         int i = 0;
         foreach ((StatisticKey key, SampleStats stats) in groups)
         {
-            statistics[i++] = new Statistic(key.Traceback, key.TypeName, stats);
+            statistics[i++] = new Statistic(key.Traceback, key.TypeName, kind, stats);
         }
 
         // Biggest first, as tracemalloc sorts by (size, count, key) in reverse; ties by key, ascending, for stability.
@@ -33,23 +34,26 @@ internal static class SnapshotStatistics
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(old);
         Validate(keyType, cumulative, kind);
-        Dictionary<StatisticKey, SampleStats> now = Group(current.Traces, keyType, cumulative);
-        Dictionary<StatisticKey, SampleStats> before = Group(old.Traces, keyType, cumulative);
+        RequireLiveData(current, kind, "this");
+        RequireLiveData(old, kind, nameof(old));
+        Dictionary<StatisticKey, SampleStats> now = Group(current.Traces, keyType, cumulative, kind);
+        Dictionary<StatisticKey, SampleStats> before = Group(old.Traces, keyType, cumulative, kind);
 
-        // Within one tracing epoch the newer snapshot's samples include the older one's, so the difference is the sum
-        // over the samples taken in between and its variance is the difference of the variances. Otherwise the two
-        // estimates are independent and their variances add up.
-        bool sameSamples = current.Info.TracingEpoch == old.Info.TracingEpoch && current.TakenAt >= old.TakenAt;
+        // Within one tracing epoch the newer snapshot's allocation samples include the older one's, so the difference
+        // is the sum over the samples taken in between and its variance is the difference of the variances. Live
+        // samples are not nested (objects die), and snapshots of different epochs are independent: there the
+        // variances add up, which for live memory is an upper bound.
+        bool nested = kind == MemoryKind.Allocated && current.Info.TracingEpoch == old.Info.TracingEpoch && current.TakenAt >= old.TakenAt;
         var diffs = new List<StatisticDiff>(now.Count + before.Count);
         foreach ((StatisticKey key, SampleStats stats) in now)
         {
             before.Remove(key, out SampleStats previous);
-            diffs.Add(Diff(key, stats, previous, sameSamples));
+            diffs.Add(Diff(key, kind, stats, previous, nested));
         }
 
         foreach ((StatisticKey key, SampleStats previous) in before)
         {
-            diffs.Add(Diff(key, default, previous, sameSamples));
+            diffs.Add(Diff(key, kind, default, previous, nested));
         }
 
         // tracemalloc's StatisticDiff._sort_key, biggest first: (|size_diff|, size, |count_diff|, count), then the key.
@@ -76,12 +80,6 @@ internal static class SnapshotStatistics
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown memory kind.");
         }
 
-        if (kind == MemoryKind.Live)
-        {
-            throw new NotSupportedException(
-                "MemoryKind.Live is not available yet: live memory comes with live tracking. Use MemoryKind.Allocated.");
-        }
-
         if (cumulative && keyType is KeyType.Traceback or KeyType.Type)
         {
             throw new ArgumentException(
@@ -90,29 +88,46 @@ internal static class SnapshotStatistics
         }
     }
 
-    private static Dictionary<StatisticKey, SampleStats> Group(IReadOnlyList<Trace> traces, KeyType keyType, bool cumulative)
+    private static void RequireLiveData(Snapshot snapshot, MemoryKind kind, string parameterName)
+    {
+        if (kind == MemoryKind.Live && !snapshot.HasLiveData)
+        {
+            throw new InvalidOperationException(
+                $"The snapshot ({parameterName}) has no live data: it was taken with MemTrackerOptions.TrackLiveObjects = false "
+                + "(or loaded from a file of a version without live data). Start the tracer with TrackLiveObjects = true "
+                + "(the default) for live statistics, or pass kind: MemoryKind.Allocated.");
+        }
+    }
+
+    private static Dictionary<StatisticKey, SampleStats> Group(IReadOnlyList<Trace> traces, KeyType keyType, bool cumulative, MemoryKind kind)
     {
         var groups = new Dictionary<StatisticKey, SampleStats>();
         var frameKeys = new Dictionary<Frame, Traceback>();
         var seen = new HashSet<Traceback>();
         foreach (Trace trace in traces)
         {
+            SampleStats stats = trace.Of(kind);
+            if (stats.Samples == 0)
+            {
+                continue;
+            }
+
             Traceback traceback = trace.Traceback;
             if (keyType == KeyType.Traceback)
             {
-                Accumulate(groups, new StatisticKey(traceback, null), trace.Allocated);
+                Accumulate(groups, new StatisticKey(traceback, null), stats);
             }
             else if (keyType == KeyType.Type)
             {
-                Accumulate(groups, new StatisticKey(Traceback.Empty, trace.TypeName), trace.Allocated);
+                Accumulate(groups, new StatisticKey(Traceback.Empty, trace.TypeName), stats);
             }
             else if (traceback.Count == 0)
             {
-                Accumulate(groups, new StatisticKey(Traceback.Empty, null), trace.Allocated);
+                Accumulate(groups, new StatisticKey(Traceback.Empty, null), stats);
             }
             else if (!cumulative)
             {
-                Accumulate(groups, new StatisticKey(FrameKey(traceback[0], keyType, frameKeys), null), trace.Allocated);
+                Accumulate(groups, new StatisticKey(FrameKey(traceback[0], keyType, frameKeys), null), stats);
             }
             else
             {
@@ -123,7 +138,7 @@ internal static class SnapshotStatistics
                     Traceback key = FrameKey(frame, keyType, frameKeys);
                     if (seen.Add(key))
                     {
-                        Accumulate(groups, new StatisticKey(key, null), trace.Allocated);
+                        Accumulate(groups, new StatisticKey(key, null), stats);
                     }
                 }
             }
@@ -149,12 +164,12 @@ internal static class SnapshotStatistics
     private static void Accumulate(Dictionary<StatisticKey, SampleStats> groups, StatisticKey key, in SampleStats stats) =>
         CollectionsMarshal.GetValueRefOrAddDefault(groups, key, out _).Add(stats);
 
-    private static StatisticDiff Diff(StatisticKey key, in SampleStats current, in SampleStats old, bool sameSamples)
+    private static StatisticDiff Diff(StatisticKey key, MemoryKind kind, in SampleStats current, in SampleStats old, bool nested)
     {
-        double variance = sameSamples
+        double variance = nested
             ? Math.Max(current.SizeVariance - old.SizeVariance, 0)
             : current.SizeVariance + old.SizeVariance;
-        return new StatisticDiff(key.Traceback, key.TypeName, current, old, variance);
+        return new StatisticDiff(key.Traceback, key.TypeName, kind, current, old, variance);
     }
 
     // |value| without overflow for long.MinValue.

@@ -1,3 +1,4 @@
+using MemTrack.Internal.Liveness;
 using MemTrack.Internal.Sites;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
@@ -7,10 +8,10 @@ namespace MemTrack.Internal.Decoding;
 /// <summary>
 /// Turns AllocationSampled events into site-table samples: walks the event's interned call stack, resolves and
 /// interns the frames, hides framework frames at the top, truncates to the depth, and adds the sample to the site
-/// of (stack, type). Stacks are cached per TraceLog call-stack index, so a repeated stack costs one lookup.
-/// Used only on the reader thread.
+/// of (stack, type); with live tracking, the sampled object is tracked until it dies. Stacks are cached per TraceLog
+/// call-stack index, so a repeated stack costs one lookup. Used only on the reader thread.
 /// </summary>
-internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, StackTable stacks, int depth, bool hideFrameworkFrames)
+internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, StackTable stacks, TrackedObjectTable? liveObjects, int depth, bool hideFrameworkFrames)
 {
     /// <summary>Stack id of samples without a stack.</summary>
     private const int NoStackId = -1;
@@ -45,18 +46,21 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
         }
 
         int typeId = GetTypeId(data);
-        sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, data.ObjectSize);
+        long size = data.ObjectSize;
+        int slot = sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, size);
+        liveObjects?.Track(data.Address, size, slot);
     }
 
     /// <summary>Forgets cached call-stack indexes; required after <see cref="TraceLog.TrimLiveSessionState"/> renumbers them.</summary>
     public void ForgetCallStackIndexes() => _stackIdByCallStack.Clear();
 
-    /// <summary>Forgets stacks and sites (ClearTraces). Resolved frames and type names stay: they are still valid.</summary>
+    /// <summary>Forgets stacks, sites and tracked objects (ClearTraces). Resolved frames and type names stay: they are still valid.</summary>
     public void ClearSites()
     {
         _stackIdByCallStack.Clear();
         stacks.Clear();
         sites.Clear();
+        liveObjects?.Clear();
     }
 
     public long EstimateBytes() => (_stackIdByCallStack.Count * 24L) + (_typeIdByTypeHandle.Count * 24L) + _typeNames.Sum(n => 32 + (n.Length * 2L));

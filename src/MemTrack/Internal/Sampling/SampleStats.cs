@@ -34,17 +34,27 @@ internal struct SampleStats : IEquatable<SampleStats>
     /// <summary>Probability that an object of <paramref name="objectSize"/> bytes is sampled.</summary>
     public static double InclusionProbability(long objectSize) => -double.ExpM1(Math.Max(objectSize, 1) * LogQ);
 
-    public void Add(long objectSize)
+    public void Add(long objectSize) => Accumulate(objectSize, 1);
+
+    /// <summary>
+    /// Takes back one sample of <paramref name="objectSize"/> bytes added before (a sampled object that died). When
+    /// the last sample goes, the sums return to exactly zero.
+    /// </summary>
+    public void Remove(long objectSize)
     {
-        double pi = InclusionProbability(objectSize);
-        double weight = 1.0 / pi;
-        double varianceFactor = (1.0 - pi) / (pi * pi);
-        double size = objectSize;
-        Samples++;
-        Size += size * weight;
-        Count += weight;
-        SizeVariance += size * size * varianceFactor;
-        CountVariance += varianceFactor;
+        if (Samples <= 1)
+        {
+            this = default;
+            return;
+        }
+
+        Accumulate(objectSize, -1);
+
+        // Rounding must not leave a sum below zero.
+        Size = Math.Max(Size, 0);
+        Count = Math.Max(Count, 0);
+        SizeVariance = Math.Max(SizeVariance, 0);
+        CountVariance = Math.Max(CountVariance, 0);
     }
 
     public void Add(in SampleStats other)
@@ -54,6 +64,19 @@ internal struct SampleStats : IEquatable<SampleStats>
         Count += other.Count;
         SizeVariance += other.SizeVariance;
         CountVariance += other.CountVariance;
+    }
+
+    private void Accumulate(long objectSize, int sign)
+    {
+        double pi = InclusionProbability(objectSize);
+        double weight = sign / pi;
+        double varianceFactor = sign * (1.0 - pi) / (pi * pi);
+        double size = objectSize;
+        Samples += sign;
+        Size += size * weight;
+        Count += weight;
+        SizeVariance += size * size * varianceFactor;
+        CountVariance += varianceFactor;
     }
 
     public readonly bool Equals(SampleStats other) =>

@@ -9,8 +9,7 @@ internal static class SessionProviders
 {
     /// <summary>
     /// Allocation samples with stacks, plus what names frames: method loads (Jit, Verbose for MethodLoadVerbose),
-    /// module loads (Loader) and IL-to-native maps. The GC keyword stays off: at Verbose it would add the biased and
-    /// costlier GCAllocationTick events.
+    /// module loads (Loader) and IL-to-native maps.
     /// </summary>
     public const ClrTraceEventParser.Keywords AllocationKeywords =
         ClrTraceEventParser.Keywords.AllocationSampling
@@ -18,12 +17,21 @@ internal static class SessionProviders
         | ClrTraceEventParser.Keywords.Loader
         | ClrTraceEventParser.Keywords.JittedMethodILToNativeMap;
 
+    /// <summary>
+    /// Live tracking: GCStart/GCEnd (GC) and the generation ranges, surviving and moved ranges of every GC
+    /// (GCHeapSurvivalAndMovement). EventPipe takes one level per provider (a second entry for the same provider is
+    /// ignored), so GC runs at Verbose with the rest; measured on .NET 10, the runtime then sends no GCAllocationTick
+    /// events while AllocationSampling is on (docs/notes.md). The runtime sends these GC events without stacks.
+    /// </summary>
+    public const ClrTraceEventParser.Keywords LivenessKeywords =
+        ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapSurvivalAndMovement;
+
     /// <summary>EventPipe buffer for the tracing session, in MB. Allocation samples are small; this absorbs bursts.</summary>
     public const int CircularBufferMB = 256;
 
-    public static EventPipeProvider[] Tracing() =>
+    public static EventPipeProvider[] Tracing(bool trackLiveObjects) =>
     [
-        new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)AllocationKeywords),
+        new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)(trackLiveObjects ? AllocationKeywords | LivenessKeywords : AllocationKeywords)),
         new(MemTrackEventSource.ProviderName, EventLevel.Informational),
     ];
 

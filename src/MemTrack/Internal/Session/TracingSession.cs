@@ -56,11 +56,11 @@ internal sealed class TracingSession : IDisposable
     /// Opens the session and starts the reader; returns when the rundown has named the code loaded so far.
     /// <paramref name="subscribe"/> runs on the reader thread to attach the decoders.
     /// </summary>
-    public static TracingSession Start(FrameResolver frames, Action<TraceLogEventSource, TraceLog, int> subscribe)
+    public static TracingSession Start(FrameResolver frames, EventPipeProvider[] providers, Action<TraceLogEventSource, TraceLog, int> subscribe)
     {
         WarmUpLazyEventSources();
         var client = new DiagnosticsClient(Environment.ProcessId);
-        EventPipeSession session = Connect(client);
+        EventPipeSession session = Connect(client, providers);
         var tracing = new TracingSession(client, session, frames, subscribe);
         tracing._reader.Start();
         bool ready = tracing._ready.Wait(ReadyTimeout);
@@ -181,9 +181,9 @@ internal sealed class TracingSession : IDisposable
         DisposeQuietly(_session);
     }
 
-    private static EventPipeSession Connect(DiagnosticsClient client)
+    private static EventPipeSession Connect(DiagnosticsClient client, EventPipeProvider[] providers)
     {
-        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(SessionProviders.Tracing(), requestRundown: false, circularBufferMB: SessionProviders.CircularBufferMB));
+        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: SessionProviders.CircularBufferMB));
         try
         {
             if (connect.Wait(ConnectTimeout))

@@ -3,14 +3,23 @@ using MemTrack.Internal.Sampling;
 namespace MemTrack.Internal.Sites;
 
 /// <summary>
-/// The bounded table of allocation sites: (stack id, type id) to <see cref="SampleStats"/>. Once
-/// <see cref="MaxSites"/> sites exist, samples of new sites go to one overflow entry, so totals stay whole while the
-/// table stays bounded. Adding a sample to a known site does not allocate. Used only on the reader thread.
+/// The bounded table of allocation sites: (stack id, type id) to the <see cref="SampleStats"/> of the samples
+/// allocated there and of those still alive. Once <see cref="MaxSites"/> sites exist, samples of new sites go to one
+/// overflow entry, so totals stay whole while the table stays bounded. Adding a sample to a known site does not
+/// allocate. Mutated only on the reader thread; <see cref="LiveBytes"/> and <see cref="PeakLiveBytes"/> may be read
+/// from any thread.
 /// </summary>
 internal sealed class SiteTable(int maxSites)
 {
+    /// <summary>Slot of the overflow entry.</summary>
+    public const int OverflowSlot = -1;
+
     private readonly Dictionary<long, int> _index = [];
     private SiteEntry[] _entries = new SiteEntry[Math.Min(maxSites, 1024)];
+    private SampleStats _overflowLive;
+    private SampleStats _totalLive;
+    private long _liveBytes;
+    private long _peakLiveBytes;
 
     public int MaxSites { get; } = maxSites;
 
@@ -19,19 +28,31 @@ internal sealed class SiteTable(int maxSites)
     /// <summary>Samples of sites that did not fit.</summary>
     public SampleStats Overflow;
 
-    public void Add(int stackId, int typeId, long objectSize)
+    /// <summary>Live samples of sites that did not fit.</summary>
+    public SampleStats OverflowLive => _overflowLive;
+
+    /// <summary>Estimated bytes of the sampled objects not known to be dead, over all sites.</summary>
+    public long LiveBytes => Volatile.Read(ref _liveBytes);
+
+    /// <summary>Highest <see cref="LiveBytes"/> since the table was created, cleared, or the peak was reset.</summary>
+    public long PeakLiveBytes => Volatile.Read(ref _peakLiveBytes);
+
+    public ReadOnlySpan<SiteEntry> Entries => _entries.AsSpan(0, Count);
+
+    /// <summary>Adds an allocation sample and returns its site's slot (<see cref="OverflowSlot"/> when the table is full).</summary>
+    public int Add(int stackId, int typeId, long objectSize)
     {
         long key = ((long)stackId << 32) | (uint)typeId;
         if (_index.TryGetValue(key, out int slot))
         {
             _entries[slot].Stats.Add(objectSize);
-            return;
+            return slot;
         }
 
         if (Count >= MaxSites)
         {
             Overflow.Add(objectSize);
-            return;
+            return OverflowSlot;
         }
 
         if (Count == _entries.Length)
@@ -43,9 +64,27 @@ internal sealed class SiteTable(int maxSites)
         _entries[slot] = new SiteEntry(stackId, typeId);
         _entries[slot].Stats.Add(objectSize);
         _index[key] = slot;
+        return slot;
     }
 
-    public ReadOnlySpan<SiteEntry> Entries => _entries.AsSpan(0, Count);
+    /// <summary>Counts a sampled object of the site in <paramref name="slot"/> as alive.</summary>
+    public void AddLive(int slot, long objectSize)
+    {
+        LiveStats(slot).Add(objectSize);
+        _totalLive.Add(objectSize);
+        PublishLive();
+    }
+
+    /// <summary>Takes back a sampled object of the site in <paramref name="slot"/> that died.</summary>
+    public void RemoveLive(int slot, long objectSize)
+    {
+        LiveStats(slot).Remove(objectSize);
+        _totalLive.Remove(objectSize);
+        PublishLive();
+    }
+
+    /// <summary>Restarts the peak from the current live bytes (tracemalloc's <c>reset_peak</c>).</summary>
+    public void ResetPeak() => Volatile.Write(ref _peakLiveBytes, LiveBytes);
 
     public long EstimateBytes() => (_entries.Length * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<SiteEntry>()) + (_index.Count * 24L);
 
@@ -54,5 +93,21 @@ internal sealed class SiteTable(int maxSites)
         _index.Clear();
         Count = 0;
         Overflow = default;
+        _overflowLive = default;
+        _totalLive = default;
+        Volatile.Write(ref _liveBytes, 0);
+        Volatile.Write(ref _peakLiveBytes, 0);
+    }
+
+    private ref SampleStats LiveStats(int slot) => ref slot == OverflowSlot ? ref _overflowLive : ref _entries[slot].Live;
+
+    private void PublishLive()
+    {
+        long live = Math.Max(_totalLive.RoundedSize, 0);
+        Volatile.Write(ref _liveBytes, live);
+        if (live > _peakLiveBytes)
+        {
+            Volatile.Write(ref _peakLiveBytes, live);
+        }
     }
 }

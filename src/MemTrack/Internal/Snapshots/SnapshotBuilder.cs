@@ -5,7 +5,7 @@ using MemTrack.Internal.Sites;
 namespace MemTrack.Internal.Snapshots;
 
 /// <summary>
-/// Copies the site table into an immutable <see cref="Snapshot"/>. Runs on the reader thread (so its allocations are
+/// Copies the site table (allocated and live statistics of every site) into an immutable <see cref="Snapshot"/>. Runs on the reader thread (so its allocations are
 /// the tracer's own, never sampled as the user's). Tracebacks are built once per stack and reused across snapshots.
 /// </summary>
 internal sealed class SnapshotBuilder(FrameResolver frames, StackTable stacks, SiteTable sites, AllocationDecoder decoder)
@@ -23,12 +23,12 @@ internal sealed class SnapshotBuilder(FrameResolver frames, StackTable stacks, S
         var traces = new List<Trace>(entries.Length + 1);
         foreach (ref readonly SiteEntry entry in entries)
         {
-            traces.Add(new Trace(GetTraceback(entry.StackId), decoder.GetTypeName(entry.TypeId), entry.Stats));
+            traces.Add(new Trace(GetTraceback(entry.StackId), decoder.GetTypeName(entry.TypeId), entry.Stats, entry.Live));
         }
 
         if (sites.Overflow.Samples > 0)
         {
-            traces.Add(new Trace(OtherSites, OtherSitesName, sites.Overflow));
+            traces.Add(new Trace(OtherSites, OtherSitesName, sites.Overflow, sites.OverflowLive));
         }
 
         return new Snapshot(info, traces.AsReadOnly());

@@ -12,8 +12,14 @@ namespace MemTrack.Internal.Storage;
 /// </summary>
 internal static class SnapshotFile
 {
-    /// <summary>The format version this code writes and the only one it reads.</summary>
-    public const ushort FormatVersion = 1;
+    /// <summary>The format version this code writes. It reads this one and version 1 (no live statistics).</summary>
+    public const ushort FormatVersion = 2;
+
+    /// <summary>Oldest format version this code reads.</summary>
+    public const ushort MinReadableVersion = 1;
+
+    /// <summary>Flag (version 2): each trace carries live statistics after its allocation statistics.</summary>
+    public const ushort LiveDataFlag = 1;
 
     /// <summary>Longest string (in UTF-8 bytes) a file may hold.</summary>
     public const int MaxStringBytes = 1 << 20;
@@ -24,9 +30,8 @@ internal static class SnapshotFile
     private const int ChecksumBytes = sizeof(uint);
     private const int FrameRecordBytes = 4 * sizeof(int);
 
-    // Frame count, total frames, type index, samples and four f64 statistics.
-    private const int MinTraceRecordBytes = (3 * sizeof(int)) + sizeof(long) + (4 * sizeof(double));
-    private const int TraceStatsBytes = MinTraceRecordBytes - sizeof(int);
+    // Samples and four f64 statistics.
+    private const int StatsBytes = sizeof(long) + (4 * sizeof(double));
     private const int MaxOffsetMinutes = 14 * 60;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -153,12 +158,11 @@ internal static class SnapshotFile
 
                 writer.Write(trace.Traceback.TotalFrames);
                 writer.Write(strings[trace.TypeName]);
-                SampleStats stats = trace.Allocated;
-                writer.Write(stats.Samples);
-                writer.Write(stats.Size);
-                writer.Write(stats.Count);
-                writer.Write(stats.SizeVariance);
-                writer.Write(stats.CountVariance);
+                WriteStats(writer, trace.Allocated);
+                if (snapshot.HasLiveData)
+                {
+                    WriteStats(writer, trace.Live);
+                }
             }
 
             writer.Write(Crc32.Compute(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
@@ -184,21 +188,23 @@ internal static class SnapshotFile
         var reader = new ByteReader(data);
         reader.ReadBytes(Magic.Length);
         ushort version = reader.ReadUInt16();
-        if (version != FormatVersion)
+        if (version is < MinReadableVersion or > FormatVersion)
         {
-            throw ByteReader.Invalid($"unsupported format version {version}; this MemTrack reads version {FormatVersion}");
+            throw ByteReader.Invalid($"unsupported format version {version}; this MemTrack reads versions {MinReadableVersion} to {FormatVersion}");
         }
 
         ushort flags = reader.ReadUInt16();
-        if (flags != 0)
+        ushort known = version >= 2 ? LiveDataFlag : (ushort)0;
+        if ((flags & ~known) != 0)
         {
-            throw ByteReader.Invalid($"unsupported flags 0x{flags:X4}; version {FormatVersion} defines none");
+            throw ByteReader.Invalid($"unsupported flags 0x{flags:X4} for format version {version}");
         }
 
-        SnapshotInfo info = ReadInfo(ref reader);
+        bool hasLiveData = (flags & LiveDataFlag) != 0;
+        SnapshotInfo info = ReadInfo(ref reader, hasLiveData);
         string[] strings = ReadStrings(ref reader);
         Frame[] frames = ReadFrames(ref reader, strings);
-        Trace[] traces = ReadTraces(ref reader, strings, frames);
+        Trace[] traces = ReadTraces(ref reader, strings, frames, hasLiveData);
 
         int checksumAt = reader.Position;
         uint stored = reader.ReadUInt32();
@@ -220,7 +226,7 @@ internal static class SnapshotFile
     {
         writer.Write(Magic);
         writer.Write(FormatVersion);
-        writer.Write((ushort)0);
+        writer.Write(info.HasLiveData ? LiveDataFlag : (ushort)0);
         writer.Write(info.TracebackLimit);
         writer.Write(info.TakenAt.UtcTicks);
         writer.Write((short)(info.TakenAt.Offset.Ticks / TimeSpan.TicksPerMinute));
@@ -229,7 +235,7 @@ internal static class SnapshotFile
         writer.Write(info.TracingEpoch.ToByteArray());
     }
 
-    private static SnapshotInfo ReadInfo(ref ByteReader reader)
+    private static SnapshotInfo ReadInfo(ref ByteReader reader, bool hasLiveData)
     {
         int limit = reader.ReadInt32();
         if (limit < 0)
@@ -250,7 +256,7 @@ internal static class SnapshotFile
         long exactAllocatedBytes = reader.ReadNonNegativeInt64("allocated byte count");
         long lostEvents = reader.ReadNonNegativeInt64("lost event count");
         var epoch = new Guid(reader.ReadBytes(16));
-        return new SnapshotInfo(limit, takenAt, exactAllocatedBytes, lostEvents, epoch);
+        return new SnapshotInfo(limit, takenAt, exactAllocatedBytes, lostEvents, epoch, hasLiveData);
     }
 
     private static string[] ReadStrings(ref ByteReader reader)
@@ -309,13 +315,15 @@ internal static class SnapshotFile
         return frames;
     }
 
-    private static Trace[] ReadTraces(ref ByteReader reader, string[] strings, Frame[] frames)
+    private static Trace[] ReadTraces(ref ByteReader reader, string[] strings, Frame[] frames, bool hasLiveData)
     {
-        int count = reader.ReadCount("trace", MinTraceRecordBytes, ChecksumBytes);
+        // Frame count, total frames, type index and one or two sets of statistics.
+        int statsBytes = hasLiveData ? 2 * StatsBytes : StatsBytes;
+        int count = reader.ReadCount("trace", (3 * sizeof(int)) + statsBytes, ChecksumBytes);
         var traces = new Trace[count];
         for (int i = 0; i < traces.Length; i++)
         {
-            int frameCount = reader.ReadCount("frame reference", sizeof(int), TraceStatsBytes + ChecksumBytes);
+            int frameCount = reader.ReadCount("frame reference", sizeof(int), (2 * sizeof(int)) + statsBytes + ChecksumBytes);
             var traceFrames = new Frame[frameCount];
             for (int j = 0; j < traceFrames.Length; j++)
             {
@@ -330,19 +338,31 @@ internal static class SnapshotFile
             }
 
             string typeName = strings[reader.ReadIndex("type name", strings.Length)];
-            var stats = new SampleStats
-            {
-                Samples = reader.ReadNonNegativeInt64("sample count"),
-                Size = reader.ReadNonNegativeDouble("size"),
-                Count = reader.ReadNonNegativeDouble("count"),
-                SizeVariance = reader.ReadNonNegativeDouble("size variance"),
-                CountVariance = reader.ReadNonNegativeDouble("count variance"),
-            };
-            traces[i] = new Trace(new Traceback(traceFrames, totalFrames), typeName, stats);
+            SampleStats allocated = ReadStats(ref reader);
+            SampleStats live = hasLiveData ? ReadStats(ref reader) : default;
+            traces[i] = new Trace(new Traceback(traceFrames, totalFrames), typeName, allocated, live);
         }
 
         return traces;
     }
+
+    private static void WriteStats(BinaryWriter writer, in SampleStats stats)
+    {
+        writer.Write(stats.Samples);
+        writer.Write(stats.Size);
+        writer.Write(stats.Count);
+        writer.Write(stats.SizeVariance);
+        writer.Write(stats.CountVariance);
+    }
+
+    private static SampleStats ReadStats(ref ByteReader reader) => new()
+    {
+        Samples = reader.ReadNonNegativeInt64("sample count"),
+        Size = reader.ReadNonNegativeDouble("size"),
+        Count = reader.ReadNonNegativeDouble("count"),
+        SizeVariance = reader.ReadNonNegativeDouble("size variance"),
+        CountVariance = reader.ReadNonNegativeDouble("count variance"),
+    };
 
     // Removes a leftover temporary file without hiding the error that left it behind.
     private static void DeleteQuietly(string path)

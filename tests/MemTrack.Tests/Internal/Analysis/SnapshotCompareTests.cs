@@ -42,13 +42,17 @@ public class SnapshotCompareTests
     [Fact]
     public void Same_epoch_later_snapshot_subtracts_variances()
     {
-        IReadOnlyList<StatisticDiff> diffs = New.CompareTo(Old, KeyType.LineNo);
+        IReadOnlyList<StatisticDiff> diffs = New.CompareTo(Old, KeyType.LineNo, kind: MemoryKind.Allocated);
         Assert.Equal(Margin(500 - 100), Diff(diffs, Grown).SizeDiffMargin);
         Assert.Equal(0, Diff(diffs, Kept).SizeDiffMargin);
         Assert.Equal(Margin(36), Diff(diffs, Born).SizeDiffMargin);
 
         // A key only in the older snapshot of the same epoch: the variance difference is negative and clamps to 0.
         Assert.Equal(0, Diff(diffs, Gone).SizeDiffMargin);
+        // Live memory of the same epoch is not nested (objects die), so its variances add up (an upper bound).
+        IReadOnlyList<StatisticDiff> live = New.CompareTo(Old, KeyType.LineNo);
+        Assert.Equal(Margin(500 + 100), Diff(live, Grown).SizeDiffMargin);
+        Assert.Equal(Diff(diffs, Grown).SizeDiff, Diff(live, Grown).SizeDiff);
     }
 
     [Fact]
@@ -72,10 +76,15 @@ public class SnapshotCompareTests
     [Fact]
     public void Comparing_a_snapshot_with_itself_changes_nothing()
     {
-        IReadOnlyList<StatisticDiff> diffs = New.CompareTo(New, KeyType.Traceback);
+        IReadOnlyList<StatisticDiff> diffs = New.CompareTo(New, KeyType.Traceback, kind: MemoryKind.Allocated);
         Assert.Equal(3, diffs.Count);
         Assert.All(diffs, d => Assert.Equal((0L, 0L, 0L), (d.SizeDiff, d.CountDiff, d.SizeDiffMargin)));
         Assert.Equal([7000, 1000, 500], diffs.Select(d => d.Size));
+
+        // Live samples are not nested (objects die between snapshots): the margin is the conservative sum.
+        IReadOnlyList<StatisticDiff> live = New.CompareTo(New, KeyType.Traceback);
+        Assert.All(live, d => Assert.Equal((0L, 0L, MemoryKind.Live), (d.SizeDiff, d.CountDiff, d.Kind)));
+        Assert.Equal(Margin(500 + 500), Diff(live, Grown).SizeDiffMargin);
     }
 
     [Fact]

@@ -131,12 +131,35 @@ public class SnapshotStatisticsTests
     }
 
     [Fact]
-    public void Live_memory_is_not_supported_yet()
+    public void Live_is_the_default_kind_and_groups_only_live_samples()
     {
-        NotSupportedException error = Assert.Throws<NotSupportedException>(() => Sample.Statistics(KeyType.LineNo, kind: MemoryKind.Live));
-        Assert.Contains("live tracking", error.Message, StringComparison.Ordinal);
+        Snapshot snapshot = Snapshot(
+            Trace("A", Stats(10_000, 100, samples: 50), Stats(0, 0, samples: 0), Frame("garbage.cs", 1)),
+            Trace("B", Stats(3_000, 30, samples: 20), Stats(2_000, 20, samples: 12), Frame("leak.cs", 2)),
+            Trace("B", Stats(1_000, 10, samples: 5), Stats(500, 5, samples: 3), Frame("leak.cs", 2), Frame("caller.cs", 9)));
+
+        IReadOnlyList<Statistic> live = snapshot.Statistics(KeyType.LineNo);
+        Assert.Equal(["leak.cs:2"], live.Select(s => s.Traceback.ToString()));
+        Assert.Equal((2_500L, 25L, 15L, MemoryKind.Live), (live[0].Size, live[0].Count, live[0].SampleCount, live[0].Kind));
+
+        IReadOnlyList<Statistic> allocated = snapshot.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated);
+        Assert.Equal(["garbage.cs:1", "leak.cs:2"], allocated.Select(s => s.Traceback.ToString()));
+        Assert.Equal(4_000L, allocated[1].Size);
+        Assert.Equal(2_500L, snapshot.Statistics(KeyType.Type).Single().Size);
+        Assert.Equal(2_500L, snapshot.Statistics(KeyType.FileName, cumulative: true).Single(s => s.Traceback[0].FileName == "leak.cs").Size);
+    }
+
+    [Fact]
+    public void Live_statistics_of_a_snapshot_without_live_data_say_how_to_get_them()
+    {
+        Snapshot snapshot = WithoutLiveData(Trace(64, 1, Frame("a.cs", 1)));
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => snapshot.Statistics(KeyType.LineNo));
+        Assert.Contains("TrackLiveObjects = true", error.Message, StringComparison.Ordinal);
         Assert.Contains("MemoryKind.Allocated", error.Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => Sample.CompareTo(Sample, KeyType.LineNo, kind: MemoryKind.Live));
+        Assert.Throws<InvalidOperationException>(() => snapshot.CompareTo(Sample, KeyType.LineNo));
+        Assert.Contains("(old)", Assert.Throws<InvalidOperationException>(() => Sample.CompareTo(snapshot, KeyType.LineNo)).Message, StringComparison.Ordinal);
+        Assert.Equal(64, snapshot.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated)[0].Size);
+        Assert.Single(snapshot.CompareTo(snapshot, KeyType.LineNo, kind: MemoryKind.Allocated));
     }
 
     [Fact]

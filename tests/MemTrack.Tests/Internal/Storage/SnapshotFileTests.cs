@@ -36,6 +36,7 @@ public sealed class SnapshotFileTests : IDisposable
             Assert.Equal(expected.Traceback.Select(f => f.FileName), actual.Traceback.Select(f => f.FileName));
             Assert.Equal(expected.TypeName, actual.TypeName);
             Assert.Equal(expected.Allocated, actual.Allocated);
+            Assert.Equal(expected.Live, actual.Live);
             Assert.Equal(Bits(expected), Bits(actual));
         }
 
@@ -57,13 +58,13 @@ public sealed class SnapshotFileTests : IDisposable
     [Fact]
     public void Layout_matches_docs_file_format()
     {
-        var info = new SnapshotInfo(7, new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.FromMinutes(-90)), 1234, 5, Epoch);
-        var snapshot = new Snapshot(info, [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))]);
+        var info = new SnapshotInfo(7, new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.FromMinutes(-90)), 1234, 5, Epoch, HasLiveData: true);
+        var snapshot = new Snapshot(info, [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Stats(1.5, 0.25, 1, 0.125, 0.0625), Frame("f.cs", 9, "M", "D.dll"))]);
         byte[] data = SnapshotFile.Serialize(snapshot);
 
         Assert.Equal("MEMTRACK"u8.ToArray(), data[..8]);
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(8)));
-        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(8)));
+        Assert.Equal(SnapshotFile.LiveDataFlag, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
         Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(12)));
         Assert.Equal(info.TakenAt.UtcTicks, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(16)));
         Assert.Equal(-90, BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(24)));
@@ -83,8 +84,42 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Equal(2, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(traces + 20)));
         Assert.Equal(3.5, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 28)));
         Assert.Equal(0.75, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 52)));
-        Assert.Equal(traces + 60 + 4, data.Length);
+        Assert.Equal(1, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(traces + 60)));
+        Assert.Equal(1.5, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 68)));
+        Assert.Equal(0.0625, BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(traces + 92)));
+        Assert.Equal(traces + 100 + 4, data.Length);
         Assert.Equal(Crc32.Compute(data.AsSpan(0, data.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4)));
+    }
+
+    [Fact]
+    public void Snapshot_without_live_data_has_no_live_flag_and_records()
+    {
+        Snapshot snapshot = WithoutLiveData(Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll")));
+        byte[] data = SnapshotFile.Serialize(snapshot);
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
+        Assert.Equal(89 + 20 + 60 + 4, data.Length);
+
+        Snapshot loaded = SnapshotFile.Parse(data);
+        Assert.False(loaded.HasLiveData);
+        Assert.Equal(0, loaded.Traces[0].LiveSampleCount);
+        Assert.Throws<InvalidOperationException>(() => loaded.Statistics(KeyType.LineNo));
+        Assert.Equal(4, loaded.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated)[0].Size);
+    }
+
+    [Fact]
+    public void Version_1_files_load_without_live_data()
+    {
+        // Version 1 is version 2 without the flag and the live records: rewrite a v2 file of a snapshot without live data.
+        byte[] data = SnapshotFile.Serialize(WithoutLiveData(Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))));
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(8), 1);
+        Snapshot loaded = SnapshotFile.Parse(WithChecksum(data));
+        Assert.False(loaded.HasLiveData);
+        Assert.Equal(3.5, loaded.Traces[0].Allocated.Size);
+
+        // Version 1 defines no flag: the live flag on a version 1 file is rejected.
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(10), SnapshotFile.LiveDataFlag);
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => SnapshotFile.Parse(WithChecksum(data)));
+        Assert.Contains("flags", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,10 +189,13 @@ public sealed class SnapshotFileTests : IDisposable
         byte[] data = SnapshotFile.Serialize(RichSnapshot());
         byte[] v7 = (byte[])data.Clone();
         v7[8] = 7;
-        Assert.Contains("unsupported format version 7; this MemTrack reads version 1", Invalid(v7), StringComparison.Ordinal);
+        Assert.Contains("unsupported format version 7; this MemTrack reads versions 1 to 2", Invalid(v7), StringComparison.Ordinal);
+        byte[] v0 = (byte[])data.Clone();
+        v0[8] = 0;
+        Assert.Contains("unsupported format version 0", Invalid(v0), StringComparison.Ordinal);
         byte[] flagged = (byte[])data.Clone();
         flagged[11] = 0x80;
-        Assert.Contains("unsupported flags 0x8000", Invalid(WithChecksum(flagged)), StringComparison.Ordinal);
+        Assert.Contains("unsupported flags 0x8001", Invalid(WithChecksum(flagged)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -315,7 +353,7 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     private static Snapshot TinySnapshot() =>
-        new(new SnapshotInfo(7, TakenAt, 1234, 5, Epoch), [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))]);
+        new(new SnapshotInfo(7, TakenAt, 1234, 5, Epoch, HasLiveData: true), [Trace("T", Stats(3.5, 1.25, 2, 0.5, 0.75), Frame("f.cs", 9, "M", "D.dll"))]);
 
     private static Snapshot RichSnapshot()
     {
@@ -323,11 +361,11 @@ public sealed class SnapshotFileTests : IDisposable
         Frame create = Frame("/src/App/Orders.cs", 10, "App.Orders.Create");
         Frame unicode = Frame("/src/Ünïcødé/日本語.cs", 2_000_000, "App.Ünïcødé.Método\U0001F600", "Ünï.dll");
         Frame concat = NoSource("System.String.Concat", "System.Private.CoreLib.dll");
-        var info = new SnapshotInfo(25, new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.FromMinutes(345)).AddTicks(1234567), long.MaxValue, 42, Guid.NewGuid());
+        var info = new SnapshotInfo(25, new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.FromMinutes(345)).AddTicks(1234567), long.MaxValue, 42, Guid.NewGuid(), HasLiveData: true);
         Trace[] traces =
         [
             Trace("System.Byte[]", Stats(1.0 / 3, Math.PI, 1, double.Epsilon, 1e300), create, main),
-            new Trace(new Traceback([concat, create, main], totalFrames: 90), "System.String", Stats(123456789.123, 0.1, long.MaxValue, 0, 5e-324)),
+            new Trace(new Traceback([concat, create, main], totalFrames: 90), "System.String", Stats(123456789.123, 0.1, long.MaxValue, 0, 5e-324), Stats(2.5, 1e-3, 7, 1e10, 0)),
             Trace("System.Collections.Generic.Dictionary`2[System.String,System.Int32]", Stats(0, 0, 0), unicode, unicode, main),
             Trace("MyApp.Empty", Stats(64, 1)),
             Trace(string.Empty, Stats(1e-10, 2.5), concat),

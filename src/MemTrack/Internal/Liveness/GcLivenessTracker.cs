@@ -1,0 +1,130 @@
+namespace MemTrack.Internal.Liveness;
+
+/// <summary>
+/// Decides which sampled objects died, from the runtime's GC events (keyword GCHeapSurvivalAndMovement):
+/// GCStart (number, condemned generation, background or not), the GCGenerationRange events right after it (which
+/// address ranges belong to which generation, one per region), the surviving and moved ranges of every plug of the
+/// condemned generations, and GCEnd. An object is condemned when, at its GC's start, it lies in a generation that GC
+/// collects (every object, for a blocking gen2 GC); it lives on when a surviving or moved range covers it (moved
+/// objects keep their site at their new address); it died when the GC ends and it is still condemned.
+/// <para>
+/// A background GC is tracked beside the foreground GCs that run during it (the runtime numbers them after it and
+/// ends them before it): its condemned objects are those in gen2, LOH and POH at its start; it never moves objects,
+/// and it reports its survivors after its sweep, before its GCEnd. A GC whose generation ranges were not seen
+/// condemns nothing: without them MemTrack cannot tell which objects it collected, so it keeps them alive rather
+/// than guess. Used only on the reader thread.
+/// </para>
+/// </summary>
+internal sealed class GcLivenessTracker(TrackedObjectTable objects)
+{
+    private readonly HashSet<ulong> _rangeStarts = [];
+    private CollectionInProgress? _blocking;
+    private CollectionInProgress? _background;
+    private CollectionInProgress? _collectingRanges;
+
+    /// <summary>GCs whose end was seen.</summary>
+    public long CompletedGcs { get; private set; }
+
+    /// <summary>GCs abandoned because their GCEnd never came (lost events): their objects were kept alive.</summary>
+    public long IncompleteGcs { get; private set; }
+
+    public void OnGcStart(long number, int condemnedGeneration, bool background)
+    {
+        FinishRanges();
+        ref CollectionInProgress? slot = ref background ? ref _background : ref _blocking;
+        if (slot is { } stale)
+        {
+            // Its GCEnd was lost: keep its objects (moves are facts, so apply them).
+            objects.EndGc(TrackedObjectFlags.None, applyMoves: !stale.Background);
+            objects.ClearFlag(stale.Flag);
+            IncompleteGcs++;
+        }
+
+        objects.Merge();
+        slot = new CollectionInProgress(number, condemnedGeneration, background);
+        _collectingRanges = slot;
+        _rangeStarts.Clear();
+    }
+
+    public void OnGenerationRange(int generation, ulong start, ulong usedLength)
+    {
+        if (_collectingRanges is not { } gc)
+        {
+            return;
+        }
+
+        // A range seen twice belongs to the group reported at the GC's end.
+        if (!_rangeStarts.Add(start))
+        {
+            FinishRanges();
+            return;
+        }
+
+        gc.Ranges.Add(new GenerationRange(generation, start, start + usedLength));
+    }
+
+    public void OnSurvivingRange(ulong start, ulong length)
+    {
+        FinishRanges();
+        objects.Survive(start, length);
+    }
+
+    public void OnMovedRange(ulong oldStart, ulong newStart, ulong length)
+    {
+        FinishRanges();
+        objects.Move(oldStart, newStart, length);
+    }
+
+    /// <summary>Handles GCEnd; returns the number of tracked objects found dead.</summary>
+    public int OnGcEnd(long number)
+    {
+        FinishRanges();
+        int dead = 0;
+        if (_blocking?.Number == number)
+        {
+            dead = objects.EndGc(TrackedObjectFlags.Condemned, applyMoves: true);
+            _blocking = null;
+            CompletedGcs++;
+        }
+        else if (_background?.Number == number)
+        {
+            dead = objects.EndGc(TrackedObjectFlags.BackgroundCondemned, applyMoves: false);
+            _background = null;
+            CompletedGcs++;
+        }
+
+        return dead;
+    }
+
+    /// <summary>Flags the condemned objects of the GC whose ranges were being collected, once its range group ended.</summary>
+    private void FinishRanges()
+    {
+        if (_collectingRanges is not { } gc)
+        {
+            return;
+        }
+
+        _collectingRanges = null;
+        if (gc.Ranges.Count == 0)
+        {
+            return;
+        }
+
+        if (!gc.Background && gc.CondemnedGeneration >= 2)
+        {
+            // A full blocking GC reports every survivor of every generation: what it does not report is gone, even
+            // an object that lies outside every range (its region was freed unseen).
+            objects.MarkAll(gc.Flag);
+        }
+        else
+        {
+            foreach (GenerationRange range in gc.Ranges)
+            {
+                if (gc.Condemns(range.Generation))
+                {
+                    objects.Mark(range.Start, range.End, gc.Flag);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using MemTrack.Internal.Sites;
+
+namespace MemTrack.Internal.Liveness;
+
+/// <summary>
+/// The sampled objects not yet known to be dead, sorted by address so that a GC's surviving and moved ranges find
+/// the objects inside them by binary search (never a walk pointer by pointer). New samples go to an unsorted list and
+/// are merged in when the next GC starts. Every death is reported to the <see cref="SiteTable"/>, which keeps each
+/// site's live estimate. Bounded by <see cref="Capacity"/>; used only on the reader thread.
+/// </summary>
+internal sealed class TrackedObjectTable(SiteTable sites, int capacity = TrackedObjectTable.DefaultCapacity)
+{
+    /// <summary>
+    /// Objects tracked at most: 1,000,000 (32 MB). At one sample per 100 KiB that is about 100 GB of live heap;
+    /// samples beyond it are counted in <see cref="Untracked"/> and not in the live estimates.
+    /// </summary>
+    public const int DefaultCapacity = 1_000_000;
+
+    private TrackedObject[] _sorted = new TrackedObject[256];
+    private int _sortedCount;
+    private TrackedObject[] _fresh = new TrackedObject[256];
+    private int _freshCount;
+    private bool _hasRelocations;
+
+    public int Capacity { get; } = capacity;
+
+    public int Count => _sortedCount + _freshCount;
+
+    /// <summary>Samples not tracked because the table was full.</summary>
+    public long Untracked { get; private set; }
+
+    /// <summary>Tracked objects found dead.</summary>
+    public long Deaths { get; private set; }
+
+    /// <summary>Starts tracking a sampled object and counts it as alive at its site.</summary>
+    public void Track(ulong address, long size, int site)
+    {
+        if (Count >= Capacity)
+        {
+            Untracked++;
+            return;
+        }
+
+        if (_freshCount == _fresh.Length)
+        {
+            Array.Resize(ref _fresh, _fresh.Length * 2);
+        }
+
+        _fresh[_freshCount++] = new TrackedObject { Address = address, Size = size, Site = site, Flags = TrackedObjectFlags.Fresh };
+        sites.AddLive(site, size);
+    }
+
+    /// <summary>
+    /// Merges the objects sampled since the last GC into the sorted table. An older object whose memory a newer one
+    /// now occupies died without a GC report (e.g. events were lost) and is dropped.
+    /// </summary>
+    public void Merge()
+    {
+        if (_freshCount == 0)
+        {
+            return;
+        }
+
+        Array.Sort(_fresh, 0, _freshCount, AddressComparer.Instance);
+        int total = _sortedCount + _freshCount;
+        var merged = new TrackedObject[Math.Max(256, (int)Math.Min(Capacity, Math.Max(total, (long)_sorted.Length * 2)))];
+        int i = 0, j = 0, n = 0;
+        while (i < _sortedCount || j < _freshCount)
+        {
+            bool takeOld = j >= _freshCount || (i < _sortedCount && _sorted[i].Address <= _fresh[j].Address);
+            merged[n++] = takeOld ? _sorted[i++] : _fresh[j++];
+        }
+
+        _sorted = merged;
+        _sortedCount = n;
+        _freshCount = 0;
+        DropOverlapped();
+    }
+
+    /// <summary>Flags every sorted object whose address is in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public void Mark(ulong start, ulong end, TrackedObjectFlags flag)
+    {
+        for (int i = LowerBound(start); i < _sortedCount && _sorted[i].Address < end; i++)
+        {
+            _sorted[i].Flags |= flag;
+        }
+    }
+
+    /// <summary>Flags every sorted object.</summary>
+    public void MarkAll(TrackedObjectFlags flag)
+    {
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            _sorted[i].Flags |= flag;
+        }
+    }
+
+    /// <summary>Clears <paramref name="flag"/> on every sorted object.</summary>
+    public void ClearFlag(TrackedObjectFlags flag)
+    {
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            _sorted[i].Flags &= ~flag;
+        }
+    }
+
+    /// <summary>The objects in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) survive the GCs in progress.</summary>
+    public void Survive(ulong start, ulong length)
+    {
+        ulong end = start + length;
+        for (int i = LowerBound(start); i < _sortedCount && _sorted[i].Address < end; i++)
+        {
+            _sorted[i].Flags &= ~(TrackedObjectFlags.Condemned | TrackedObjectFlags.BackgroundCondemned);
+        }
+    }
+
+    /// <summary>
+    /// The objects in the old range survive and move by (<paramref name="newStart"/> - <paramref name="oldStart"/>);
+    /// the move is applied when the GC ends, so that every range of one GC is read against the addresses before it.
+    /// </summary>
+    public void Move(ulong oldStart, ulong newStart, ulong length)
+    {
+        ulong end = oldStart + length;
+        for (int i = LowerBound(oldStart); i < _sortedCount && _sorted[i].Address < end; i++)
+        {
+            ref TrackedObject entry = ref _sorted[i];
+            if ((entry.Flags & TrackedObjectFlags.Relocated) != 0)
+            {
+                continue;
+            }
+
+            entry.NewAddress = entry.Address - oldStart + newStart;
+            entry.Flags = (entry.Flags & ~(TrackedObjectFlags.Condemned | TrackedObjectFlags.BackgroundCondemned)) | TrackedObjectFlags.Relocated;
+            _hasRelocations |= entry.NewAddress != entry.Address;
+        }
+    }
+
+    /// <summary>
+    /// Ends a GC: the objects still flagged <paramref name="condemned"/> died; with <paramref name="applyMoves"/>, the
+    /// moved ones take their new addresses. Returns the number of deaths.
+    /// </summary>
+    public int EndGc(TrackedObjectFlags condemned, bool applyMoves)
+    {
+        int kept = 0, dead = 0;
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            TrackedObject entry = _sorted[i];
+            if ((entry.Flags & condemned) != 0)
+            {
+                sites.RemoveLive(entry.Site, entry.Size);
+                dead++;
+                continue;
+            }
+
+            if (applyMoves && (entry.Flags & TrackedObjectFlags.Relocated) != 0)
+            {
+                entry.Address = entry.NewAddress;
+                entry.Flags &= ~TrackedObjectFlags.Relocated;
+            }
+
+            _sorted[kept++] = entry;
+        }
+
+        Array.Clear(_sorted, kept, _sortedCount - kept);
+        _sortedCount = kept;
+        if (applyMoves && _hasRelocations)
+        {
+            Array.Sort(_sorted, 0, _sortedCount, AddressComparer.Instance);
+            _hasRelocations = false;
+            DropOverlapped();
+        }
+
+        Deaths += dead;
+        return dead;
+    }
+
+    /// <summary>Forgets every object (ClearTraces); the site table is cleared by its owner.</summary>
+    public void Clear()
+    {
+        _sorted = new TrackedObject[256];
+        _fresh = new TrackedObject[256];
+        _sortedCount = 0;
+        _freshCount = 0;
+        _hasRelocations = false;
+        Untracked = 0;
+    }
+
+    public long EstimateBytes() => (_sorted.Length + (long)_fresh.Length) * System.Runtime.CompilerServices.Unsafe.SizeOf<TrackedObject>();
+
+    /// <summary>Copies the objects, sorted by address (tests and diagnostics).</summary>
+    internal TrackedObject[] ToArray()
+    {
+        Merge();
+        return _sorted.AsSpan(0, _sortedCount).ToArray();
+    }
+
+    private int LowerBound(ulong address)
+    {
+        int lo = 0, hi = _sortedCount;
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (_sorted[mid].Address < address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>
+    /// Two tracked objects cannot share memory: where they do, the one that is not fresh died unseen (its memory was
+    /// reused) and goes. Clears the fresh flags.
+    /// </summary>
+    private void DropOverlapped()
+    {
+        int kept = 0;
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            TrackedObject entry = _sorted[i];
+            if (kept > 0 && _sorted[kept - 1].End > entry.Address)
+            {
+                ref TrackedObject previous = ref _sorted[kept - 1];
+                bool previousIsStale = (previous.Flags & TrackedObjectFlags.Fresh) == 0 || (entry.Flags & TrackedObjectFlags.Fresh) != 0;
+                TrackedObject stale = previousIsStale ? previous : entry;
+                sites.RemoveLive(stale.Site, stale.Size);
+                Deaths++;
+                if (previousIsStale)
+                {
+                    previous = entry;
+                }
+
+                continue;
+            }
+
+            _sorted[kept++] = entry;
+        }
+
+        for (int i = 0; i < kept; i++)
+        {
+            _sorted[i].Flags &= ~TrackedObjectFlags.Fresh;
+        }
+
+        Array.Clear(_sorted, kept, _sortedCount - kept);
+        _sortedCount = kept;
+    }
+
+    private sealed class AddressComparer : IComparer<TrackedObject>
+    {
+        public static readonly AddressComparer Instance = new();
+
+        public int Compare(TrackedObject x, TrackedObject y) => x.Address.CompareTo(y.Address);
+    }
+}
