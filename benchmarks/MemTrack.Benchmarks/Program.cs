@@ -16,5 +16,10 @@ if (args.Length > 0 && args[0] == SnapshotLatencyMode.Switch)
     return SnapshotLatencyMode.Run();
 }
 
+if (args.Length > 0 && args[0] == LiveOverheadMode.Switch)
+{
+    return LiveOverheadMode.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SeedWorkloadBenchmarks).Assembly).Run(args);
 return 0;

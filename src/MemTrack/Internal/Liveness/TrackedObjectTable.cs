@@ -18,6 +18,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
 
     private TrackedObject[] _sorted = new TrackedObject[256];
     private int _sortedCount;
+    private TrackedObject[] _spare = new TrackedObject[256];
     private TrackedObject[] _fresh = new TrackedObject[256];
     private int _freshCount;
     private bool _hasRelocations;
@@ -63,7 +64,12 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
 
         Array.Sort(_fresh, 0, _freshCount, AddressComparer.Instance);
         int total = _sortedCount + _freshCount;
-        var merged = new TrackedObject[Math.Max(256, (int)Math.Min(Capacity, Math.Max(total, (long)_sorted.Length * 2)))];
+        if (_spare.Length < total)
+        {
+            _spare = new TrackedObject[Math.Max(total, Math.Min(Capacity, _sorted.Length * 2))];
+        }
+
+        TrackedObject[] merged = _spare;
         int i = 0, j = 0, n = 0;
         while (i < _sortedCount || j < _freshCount)
         {
@@ -71,10 +77,13 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             merged[n++] = takeOld ? _sorted[i++] : _fresh[j++];
         }
 
+        Array.Clear(_sorted, 0, _sortedCount);
+        _spare = _sorted;
         _sorted = merged;
         _sortedCount = n;
         _freshCount = 0;
         DropOverlapped();
+        ShrinkIfMostlyEmpty();
     }
 
     /// <summary>Flags every sorted object whose address is in [<paramref name="start"/>, <paramref name="end"/>).</summary>
@@ -171,6 +180,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
 
         Deaths += dead;
+        ShrinkIfMostlyEmpty();
         return dead;
     }
 
@@ -178,6 +188,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     public void Clear()
     {
         _sorted = new TrackedObject[256];
+        _spare = new TrackedObject[256];
         _fresh = new TrackedObject[256];
         _sortedCount = 0;
         _freshCount = 0;
@@ -185,13 +196,29 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         Untracked = 0;
     }
 
-    public long EstimateBytes() => (_sorted.Length + (long)_fresh.Length) * System.Runtime.CompilerServices.Unsafe.SizeOf<TrackedObject>();
+    public long EstimateBytes() => (_sorted.Length + (long)_spare.Length + _fresh.Length) * System.Runtime.CompilerServices.Unsafe.SizeOf<TrackedObject>();
 
     /// <summary>Copies the objects, sorted by address (tests and diagnostics).</summary>
     internal TrackedObject[] ToArray()
     {
         Merge();
         return _sorted.AsSpan(0, _sortedCount).ToArray();
+    }
+
+    /// <summary>Gives memory back after mass deaths: arrays more than four times too big shrink to twice the need.</summary>
+    private void ShrinkIfMostlyEmpty()
+    {
+        int needed = Math.Max(256, 2 * _sortedCount);
+        if (_sorted.Length > 4 * needed)
+        {
+            Array.Resize(ref _sorted, needed);
+            _spare = new TrackedObject[needed];
+        }
+
+        if (_freshCount == 0 && _fresh.Length > 4096)
+        {
+            _fresh = new TrackedObject[256];
+        }
     }
 
     private int LowerBound(ulong address)

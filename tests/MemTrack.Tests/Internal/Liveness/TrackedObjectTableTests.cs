@@ -97,6 +97,25 @@ public sealed class TrackedObjectTableTests
     }
 
     [Fact]
+    public void Memory_follows_the_number_of_tracked_objects_not_the_number_of_gcs()
+    {
+        var table = new TrackedObjectTable(_sites);
+        for (int gc = 0; gc < 5_000; gc++)
+        {
+            table.Track(0x1000 + ((ulong)gc * 0x100), 0x40, _siteA);
+            table.Merge();
+        }
+
+        long grown = table.EstimateBytes();
+        Assert.InRange(grown, 5_000 * 32, 8 * 5_000 * 32);
+
+        // All die: the arrays shrink back.
+        table.MarkAll(TrackedObjectFlags.Condemned);
+        Assert.Equal(5_000, table.EndGc(TrackedObjectFlags.Condemned, applyMoves: true));
+        Assert.True(table.EstimateBytes() < grown / 2, $"{table.EstimateBytes()} bytes after every object died (was {grown})");
+    }
+
+    [Fact]
     public void A_full_table_counts_what_it_cannot_track()
     {
         var table = new TrackedObjectTable(_sites, capacity: 2);
