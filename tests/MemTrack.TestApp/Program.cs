@@ -26,6 +26,9 @@ switch (scenario)
         Console.WriteLine("tracing");
         return 0;
 
+    case "live":
+        return LiveScenario.Run();
+
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");
         return 2;

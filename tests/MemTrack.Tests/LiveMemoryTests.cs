@@ -217,6 +217,36 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => MemTracker.TakeSnapshot(collect: true));
     }
 
+    [Theory]
+    [InlineData("workstation, concurrent, regions", "")]
+    [InlineData("server", "DOTNET_gcServer=1")]
+    [InlineData("workstation, non-concurrent", "DOTNET_gcConcurrent=0")]
+    [InlineData("segments instead of regions", "DOTNET_GCName=libclrgc.so")]
+    [InlineData("server with segments", "DOTNET_GCName=libclrgc.so;DOTNET_gcServer=1")]
+    public void LiveTrackingWorksUnderEveryGcFlavour(string flavour, string environment)
+    {
+        Dictionary<string, string> variables = environment.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        var (exitCode, output, _) = TestApp.Run("live", variables, TimeSpan.FromSeconds(120));
+        Assert.True(exitCode == 0, $"{flavour}: exit code {exitCode}: {output}");
+        Dictionary<string, string> facts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.Contains('=', StringComparison.Ordinal))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        long Fact(string key) => long.Parse(facts[key], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(environment.Contains("gcServer", StringComparison.Ordinal).ToString(), facts["server-gc"]);
+        Assert.True(Fact("kept-samples") > 30, output);
+        Assert.Equal(Fact("kept-samples"), Fact("kept-live-samples"));
+        Assert.Equal(0, Fact("dropped-live-samples"));
+        Assert.EndsWith("LiveScenario.Leak", facts["top-live-method"], StringComparison.Ordinal);
+        Assert.InRange(Fact("leak-estimate"), Fact("leak-exact") * 0.75, Fact("leak-exact") * 1.25);
+        Assert.True(Fact("churn-allocated") > 8 * Fact("leak-exact"), output);
+        Assert.True(Fact("churn-live") < Fact("churn-allocated") / 10, output);
+        Assert.Equal(0, Fact("lost-events"));
+    }
+
     private static bool IsLine(Traceback traceback, int line) =>
         traceback.Count > 0 && traceback[0].LineNumber == line && traceback[0].FileName!.EndsWith(WorkloadFile, StringComparison.Ordinal);
 
