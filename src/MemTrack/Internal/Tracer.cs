@@ -76,6 +76,9 @@ internal sealed class Tracer : IDisposable
 
     internal GcLivenessTracker? Liveness => _liveness;
 
+    /// <summary>GCAllocationTick events received (the GC keyword at Verbose could bring them; .NET 10 sends none while AllocationSampling is on).</summary>
+    internal long AllocationTicks { get; private set; }
+
     public Snapshot TakeSnapshot(bool collect)
     {
         if (collect)
@@ -158,6 +161,7 @@ internal sealed class Tracer : IDisposable
         if (_liveness is { } liveness)
         {
             SubscribeLiveness(source, liveness);
+            source.Clr.GCAllocationTick += _ => AllocationTicks++;
         }
 
         source.Clr.MethodLoadVerbose += data => TracingSession.AddMethod(_frames, data);

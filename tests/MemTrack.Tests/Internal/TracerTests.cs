@@ -24,6 +24,27 @@ public sealed class TracerTests
     }
 
     [Fact]
+    public void LiveTrackingSeesEveryGcAndNoAllocationTickEvents()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions { Depth = 3 });
+        int gcs = GC.CollectionCount(0);
+        var values = Workloads.Run(2_000);
+        GC.Collect();
+        gcs = GC.CollectionCount(0) - gcs;
+        (long completed, long incomplete, long ticks, long tracked) = tracer.OnReader(() =>
+            (tracer.Liveness!.CompletedGcs, tracer.Liveness.IncompleteGcs, tracer.AllocationTicks, (long)tracer.LiveObjects!.Count));
+        GC.KeepAlive(values);
+
+        // GCs may run between the start marker and this test's count, never fewer than the test caused.
+        Assert.True(completed >= gcs, $"{completed} GCs seen, {gcs} run");
+        Assert.Equal(0, incomplete);
+        Assert.Equal(0, ticks);
+        Assert.True(tracked > 100, $"{tracked} objects tracked");
+        Assert.True(tracer.TracerMemory < 16_000_000, $"tracer memory {tracer.TracerMemory}");
+    }
+
+    [Fact]
     public void RequestsAfterStopFailClearly()
     {
         MemTracker.Stop();
