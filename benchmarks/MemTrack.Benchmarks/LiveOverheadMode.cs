@@ -9,7 +9,8 @@ namespace MemTrack.Benchmarks;
 /// <c>--live-overhead [rounds] [seed|gc-heavy]</c>: in one process, alternates rounds of a workload untraced, traced
 /// at depth 10 without live tracking (<see cref="MemTrackerOptions.TrackLiveObjects"/> = false) and traced at depth 10
 /// with it, and prints per mode the median wall time, the GC pause time (<see cref="GC.GetTotalPauseDuration"/>
-/// deltas) and the GC counts (<see cref="GC.CollectionCount"/> deltas) of a round, with their ratios.
+/// deltas) and the GC counts (<see cref="GC.CollectionCount"/> deltas) of a round, with their ratios; on Linux also the
+/// CPU time of the timed region by thread (the workload runs on the main thread, whose thread id is the process id).
 /// <para>
 /// Each round: full blocking GC (tracer off), start the tracer (or not), settle <see cref="SettleMs"/> ms, then the
 /// timed region (the workload only; its result is held), then a snapshot as a check that the tracer ran, then stop.
@@ -108,6 +109,7 @@ internal static class LiveOverheadMode
 
         PrintRounds(results, rounds);
         PrintSummary(results);
+        PrintThreadCpu(results);
         PrintChecks(results);
     }
 
@@ -136,6 +138,7 @@ internal static class LiveOverheadMode
 
         Thread.Sleep(SettleMs);
 
+        var threadsBefore = ThreadCpu.Read();
         TimeSpan cpuBefore = Environment.CpuUsage.TotalTime;
         int gen0Before = GC.CollectionCount(0);
         int gen1Before = GC.CollectionCount(1);
@@ -151,6 +154,7 @@ internal static class LiveOverheadMode
         int gen1After = GC.CollectionCount(1);
         int gen0After = GC.CollectionCount(0);
         TimeSpan cpuAfter = Environment.CpuUsage.TotalTime;
+        var threadsAfter = ThreadCpu.Read();
 
         result.WallMs = wall.TotalMilliseconds;
         result.PauseMs = (pauseAfter - pauseBefore).TotalMilliseconds;
@@ -158,6 +162,7 @@ internal static class LiveOverheadMode
         result.Gen1 = gen1After - gen1Before;
         result.Gen2 = gen2After - gen2Before;
         result.CpuMs = (cpuAfter - cpuBefore).TotalMilliseconds;
+        result.ThreadCpuMs = ThreadCpu.Delta(threadsBefore, threadsAfter);
 
         if (mode != Mode.Untraced)
         {
@@ -203,26 +208,51 @@ internal static class LiveOverheadMode
 
         Console.WriteLine();
         Console.WriteLine(
-            "| Mode | Wall median (ms) | Wall min-max (ms) | Wall vs untraced | Paired wall ratio, median (min-max) | " +
+            "| Mode | Wall median (ms) | Wall min-max (ms) | Wall vs untraced | Paired wall ratio vs untraced, median (min-max) | Paired wall ratio vs traced, no live | " +
             "GC pause/round median (ms) | Pause min-max (ms) | Pause vs untraced | Pause vs traced, no live | " +
             "GCs/round gen0/gen1/gen2 (median) | Mean pause per GC (ms) | CPU/round median (ms) |");
-        Console.WriteLine("|------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|");
+        Console.WriteLine("|------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|");
         foreach (var mode in Modes)
         {
             var rs = results[mode];
             double wall = Median(rs.Select(r => r.WallMs));
             double pause = Median(rs.Select(r => r.PauseMs));
 
-            // Ratio of each round to the untraced run of the same round (they ran back to back), then the median.
-            var paired = rs.Zip(untraced, (r, u) => r.WallMs / u.WallMs).ToList();
-            string pairedCell = mode == Mode.Untraced ? "1.00" : string.Create(CultureInfo.InvariantCulture, $"{Median(paired):F2} ({paired.Min():F2}-{paired.Max():F2})");
+            // Ratio of each round to the other mode's run of the same round (they ran back to back), then the median.
+            string pairedCell = mode == Mode.Untraced ? "1.00" : PairedRatio(rs, untraced);
+            string pairedNoLiveCell = mode == Mode.TracedLive ? PairedRatio(rs, noLive) : mode == Mode.TracedNoLive ? "1.00" : "-";
             string pauseVsNoLive = mode == Mode.Untraced ? "-" : string.Create(CultureInfo.InvariantCulture, $"{pause / pauseNoLive:F2}x");
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {Label(mode)} | {wall:F0} | {rs.Min(r => r.WallMs):F0}-{rs.Max(r => r.WallMs):F0} | {wall / wallUntraced:F2}x | {pairedCell} | " +
+                $"| {Label(mode)} | {wall:F0} | {rs.Min(r => r.WallMs):F0}-{rs.Max(r => r.WallMs):F0} | {wall / wallUntraced:F2}x | {pairedCell} | {pairedNoLiveCell} | " +
                 $"{pause:F1} | {rs.Min(r => r.PauseMs):F1}-{rs.Max(r => r.PauseMs):F1} | {pause / pauseUntraced:F2}x | {pauseVsNoLive} | " +
                 $"{Median(rs.Select(r => (double)r.Gen0)):F0}/{Median(rs.Select(r => (double)r.Gen1)):F0}/{Median(rs.Select(r => (double)r.Gen2)):F0} | " +
                 $"{Median(rs.Select(r => r.Gen0 == 0 ? 0 : r.PauseMs / r.Gen0)):F2} | {Median(rs.Select(r => r.CpuMs)):F0} |"));
+        }
+    }
+
+    private static string PairedRatio(List<RoundResult> rounds, List<RoundResult> reference)
+    {
+        var ratios = rounds.Zip(reference, (r, u) => r.WallMs / u.WallMs).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{Median(ratios):F2} ({ratios.Min():F2}-{ratios.Max():F2})");
+    }
+
+    private static void PrintThreadCpu(Dictionary<Mode, List<RoundResult>> results)
+    {
+        if (results.Values.All(rs => rs.All(r => r.ThreadCpuMs.Count == 0)))
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("CPU time per round by thread (median ms; Linux /proc/self/task/*/schedstat; workload = the thread running the workload, its GC pauses included)");
+        Console.WriteLine();
+        Console.WriteLine("| Mode | " + string.Join(" | ", ThreadCpu.Groups) + " |");
+        Console.WriteLine("|------|" + string.Concat(ThreadCpu.Groups.Select(_ => "-----:|")));
+        foreach (var mode in Modes)
+        {
+            var cells = ThreadCpu.Groups.Select(g => Median(results[mode].Select(r => r.ThreadCpuMs.GetValueOrDefault(g))).ToString("F0", CultureInfo.InvariantCulture));
+            Console.WriteLine($"| {Label(mode)} | {string.Join(" | ", cells)} |");
         }
     }
 
@@ -287,11 +317,58 @@ internal static class LiveOverheadMode
         public int Gen1 { get; set; }
         public int Gen2 { get; set; }
         public double CpuMs { get; set; }
+        public Dictionary<string, double> ThreadCpuMs { get; set; } = [];
         public long Samples { get; set; }
         public double EstimatedMB { get; set; }
         public double ExactMB { get; set; }
         public long LostEvents { get; set; }
         public bool HasLiveData { get; set; }
         public double LiveMB { get; set; }
+    }
+
+    /// <summary>CPU time per thread group, from /proc/self/task/*/schedstat (nanoseconds on CPU); empty elsewhere than Linux.</summary>
+    private static class ThreadCpu
+    {
+        public static readonly string[] Groups = ["workload", ".NET BGC", "MemTrack reader", ".NET EventPipe", "other"];
+
+        public static Dictionary<int, (string Group, long Nanoseconds)> Read()
+        {
+            var threads = new Dictionary<int, (string, long)>();
+            if (!OperatingSystem.IsLinux())
+            {
+                return threads;
+            }
+
+            int pid = Environment.ProcessId;
+            foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    int tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+                    string comm = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    long ns = long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+                    string group = tid == pid ? "workload" : Array.IndexOf(Groups, comm) >= 0 ? comm : "other";
+                    threads[tid] = (group, ns);
+                }
+                catch (IOException)
+                {
+                    // The thread ended while being read.
+                }
+            }
+
+            return threads;
+        }
+
+        public static Dictionary<string, double> Delta(Dictionary<int, (string Group, long Nanoseconds)> before, Dictionary<int, (string Group, long Nanoseconds)> after)
+        {
+            var delta = new Dictionary<string, double>();
+            foreach (var (tid, (group, ns)) in after)
+            {
+                long start = before.TryGetValue(tid, out var b) ? b.Nanoseconds : 0;
+                delta[group] = delta.GetValueOrDefault(group) + ((ns - start) / 1e6);
+            }
+
+            return delta;
+        }
     }
 }
