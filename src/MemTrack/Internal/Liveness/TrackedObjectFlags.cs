@@ -12,6 +12,9 @@ internal enum TrackedObjectFlags : byte
     /// <summary>In a generation the background GC in progress condemned; dies unless reported as surviving.</summary>
     BackgroundCondemned = 2,
 
+    /// <summary>Condemned by either GC in progress: what a surviving or moved range clears.</summary>
+    AnyCondemned = Condemned | BackgroundCondemned,
+
     /// <summary>Moved by the GC in progress; the move is applied when that GC ends.</summary>
     Relocated = 4,
 

@@ -89,9 +89,9 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// <summary>Flags every sorted object whose address is in [<paramref name="start"/>, <paramref name="end"/>).</summary>
     public void Mark(ulong start, ulong end, TrackedObjectFlags flag)
     {
-        for (int i = LowerBound(start); i < _sortedCount && _sorted[i].Address < end; i++)
+        foreach (ref TrackedObject entry in Within(start, end))
         {
-            _sorted[i].Flags |= flag;
+            entry.Flags |= flag;
         }
     }
 
@@ -116,10 +116,9 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// <summary>The objects in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) survive the GCs in progress.</summary>
     public void Survive(ulong start, ulong length)
     {
-        ulong end = start + length;
-        for (int i = LowerBound(start); i < _sortedCount && _sorted[i].Address < end; i++)
+        foreach (ref TrackedObject entry in Within(start, start + length))
         {
-            _sorted[i].Flags &= ~(TrackedObjectFlags.Condemned | TrackedObjectFlags.BackgroundCondemned);
+            entry.Flags &= ~TrackedObjectFlags.AnyCondemned;
         }
     }
 
@@ -129,17 +128,15 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// </summary>
     public void Move(ulong oldStart, ulong newStart, ulong length)
     {
-        ulong end = oldStart + length;
-        for (int i = LowerBound(oldStart); i < _sortedCount && _sorted[i].Address < end; i++)
+        foreach (ref TrackedObject entry in Within(oldStart, oldStart + length))
         {
-            ref TrackedObject entry = ref _sorted[i];
             if ((entry.Flags & TrackedObjectFlags.Relocated) != 0)
             {
                 continue;
             }
 
             entry.NewAddress = entry.Address - oldStart + newStart;
-            entry.Flags = (entry.Flags & ~(TrackedObjectFlags.Condemned | TrackedObjectFlags.BackgroundCondemned)) | TrackedObjectFlags.Relocated;
+            entry.Flags = (entry.Flags & ~TrackedObjectFlags.AnyCondemned) | TrackedObjectFlags.Relocated;
             _hasRelocations |= entry.NewAddress != entry.Address;
         }
     }
@@ -219,6 +216,19 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         {
             _fresh = new TrackedObject[256];
         }
+    }
+
+    /// <summary>The sorted objects whose address is in [<paramref name="start"/>, <paramref name="end"/>), found by binary search.</summary>
+    private Span<TrackedObject> Within(ulong start, ulong end)
+    {
+        int from = LowerBound(start);
+        int to = from;
+        while (to < _sortedCount && _sorted[to].Address < end)
+        {
+            to++;
+        }
+
+        return _sorted.AsSpan(from, to - from);
     }
 
     private int LowerBound(ulong address)
