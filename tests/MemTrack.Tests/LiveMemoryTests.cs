@@ -107,7 +107,12 @@ public sealed class LiveMemoryTests : IDisposable
         LiveWorkloads.HandleRequests(cache, requests: 20_000, garbageBytes: 0, leakBytes: 1_000);
         GC.Collect();
         TracedMemory up = MemTracker.GetTracedMemory();
-        Assert.InRange(up.Current - empty.Current, 20_000 * 1024 * 0.75, 20_000 * 1024 * 1.25);
+
+        // The traced memory is process-wide: tests of other collections run in parallel and may add to it,
+        // so the exact check is made on the leaking site, and the total is only bounded from below.
+        Trace leak = MemTracker.TakeSnapshot().Traces.Single(t => IsLine(t.Traceback, LiveWorkloads.LeakLine));
+        Assert.InRange(20_000 * 1024, leak.LiveSize - leak.LiveSizeMargin * 2, leak.LiveSize + leak.LiveSizeMargin * 2);
+        Assert.True(up.Current - empty.Current > 20_000 * 1024 * 0.75, $"{empty} -> {up}");
         Assert.True(up.Peak >= up.Current);
 
         cache.Clear();
