@@ -16,7 +16,6 @@ namespace MemTrack.Internal.Session;
 /// </summary>
 internal sealed class TracingSession : IDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RundownTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(30);
@@ -60,7 +59,7 @@ internal sealed class TracingSession : IDisposable
     {
         WarmUpLazyEventSources();
         var client = new DiagnosticsClient(Environment.ProcessId);
-        EventPipeSession session = Connect(client, providers);
+        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, SessionProviders.CircularBufferMB, requestRundown: false));
         var tracing = new TracingSession(client, session, frames, subscribe);
         tracing._reader.Start();
         bool ready = tracing._ready.Wait(ReadyTimeout);
@@ -152,22 +151,12 @@ internal sealed class TracingSession : IDisposable
         _stopping = true;
 
         // Stop from a pool thread while the reader keeps draining the stream (dotnet/runtime#1892, #36108).
-        var stop = Task.Run(() =>
-        {
-            try
-            {
-                _session.Stop();
-            }
-            catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException)
-            {
-                // The session is already gone; the reader will see the end of the stream.
-            }
-        });
+        Task stop = SessionConnection.StopInBackground(_session);
         bool finished = _finished.Wait(timeout);
         if (!finished)
         {
             // Unblock the reader by closing its stream; it is a background thread, so it cannot hold up exit.
-            DisposeQuietly(_session);
+            SessionConnection.DisposeQuietly(_session);
         }
 
         _ = stop.Wait(finished ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero);
@@ -178,39 +167,7 @@ internal sealed class TracingSession : IDisposable
     public void Dispose()
     {
         _ = Stop(TimeSpan.FromSeconds(2));
-        DisposeQuietly(_session);
-    }
-
-    private static EventPipeSession Connect(DiagnosticsClient client, EventPipeProvider[] providers)
-    {
-        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: SessionProviders.CircularBufferMB));
-        try
-        {
-            if (connect.Wait(ConnectTimeout))
-            {
-                return connect.Result;
-            }
-        }
-        catch (AggregateException ex) when (ex.InnerException is ServerNotAvailableException or IOException or UnauthorizedAccessException or TimeoutException or PlatformNotSupportedException)
-        {
-            throw Unavailable(ex.InnerException);
-        }
-        catch (AggregateException ex) when (ex.InnerException is ServerErrorException)
-        {
-            throw new MemTrackException("The runtime refused the tracing session: " + ex.InnerException.Message, ex.InnerException);
-        }
-
-        throw Unavailable(null);
-    }
-
-    private static DiagnosticsUnavailableException Unavailable(Exception? cause)
-    {
-        string message =
-            "MemTrack could not reach this process's diagnostics server"
-            + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
-            + ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
-            + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there.";
-        return cause is null ? new DiagnosticsUnavailableException(message) : new DiagnosticsUnavailableException(message, cause);
+        SessionConnection.DisposeQuietly(_session);
     }
 
     /// <summary>
@@ -222,18 +179,6 @@ internal sealed class TracingSession : IDisposable
         _ = MemTrackEventSource.Log.Guid;
         ArrayPool<byte>.Shared.Return(ArrayPool<byte>.Shared.Rent(16));
         Task.Run(static () => { }).Wait(TimeSpan.FromSeconds(5));
-    }
-
-    private static void DisposeQuietly(EventPipeSession disposable)
-    {
-        try
-        {
-            disposable.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or ServerNotAvailableException)
-        {
-            // Already closed.
-        }
     }
 
     private void ReadLoop()
@@ -286,18 +231,8 @@ internal sealed class TracingSession : IDisposable
             parser.LoaderModuleDCStop += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
             parser.MethodILToNativeMapDCStop += data => AddIlMap(_frames, data);
             parser.MethodDCStopVerbose += data => AddMethod(_frames, data);
-            var stop = Task.Run(() =>
-            {
-                try
-                {
-                    rundown.Stop();
-                }
-                catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ServerErrorException or TimeoutException)
-                {
-                    DisposeQuietly(rundown);
-                }
-            });
-            using var watchdog = new Timer(_ => DisposeQuietly(rundown), null, RundownTimeout, Timeout.InfiniteTimeSpan);
+            Task stop = SessionConnection.StopInBackground(rundown);
+            using var watchdog = new Timer(_ => SessionConnection.DisposeQuietly(rundown), null, RundownTimeout, Timeout.InfiniteTimeSpan);
             try
             {
                 source.Process();

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using MemTrack.Internal.Heap.Capture;
+using MemTrack.Internal.Heap.Export;
+using MemTrack.Internal.Heap.Graph;
+
+namespace MemTrack;
+
+/// <summary>
+/// One exact capture of every live object of the process and the references between them: what objgraph, pympler and
+/// heapy show for Python. Which types hold the memory (<see cref="TypeStatistics"/>), which grew
+/// (<see cref="CompareTo"/>), who holds an object (<see cref="FindPathToRoot"/>) and what its death would free
+/// (<see cref="RetainedSize"/>).
+/// </summary>
+/// <remarks>
+/// A capture pauses the application for one full blocking GC while the runtime writes the graph (about half a second
+/// per million objects here, docs/performance.md), so take it when investigating, not on a hot path. It works whether
+/// or not <see cref="MemTracker"/> is tracing. The graph is held in flat arrays, about 60 bytes per object.
+/// </remarks>
+public sealed class HeapSnapshot
+{
+    private HeapSnapshot(HeapGraph graph, DateTimeOffset capturedAt, TimeSpan duration)
+    {
+        Graph = graph;
+        CapturedAt = capturedAt;
+        CaptureDuration = duration;
+    }
+
+    /// <summary>When the capture was taken.</summary>
+    public DateTimeOffset CapturedAt { get; }
+
+    /// <summary>How long the capture took, from the request to the graph in memory.</summary>
+    public TimeSpan CaptureDuration { get; }
+
+    /// <summary>Live objects in the capture.</summary>
+    public int ObjectCount => Graph.NodeCount;
+
+    /// <summary>References between them.</summary>
+    public int ReferenceCount => Graph.EdgeCount;
+
+    /// <summary>Their total shallow size in bytes.</summary>
+    public long TotalSize => Graph.TotalSize;
+
+    internal HeapGraph Graph { get; }
+
+    /// <summary>Captures the heap with the default <see cref="HeapCaptureOptions"/>.</summary>
+    /// <exception cref="MemTrackException">The dump lost events or did not complete in time (the message names the option to raise).</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics server is not reachable.</exception>
+    public static HeapSnapshot Capture() => Capture(new HeapCaptureOptions());
+
+    /// <summary>Captures the heap.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    /// <exception cref="MemTrackException">The dump lost events or did not complete in time (the message names the option to raise).</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics server is not reachable.</exception>
+    public static HeapSnapshot Capture(HeapCaptureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        HeapGraph graph = HeapDumpSession.Run(options);
+        return new HeapSnapshot(graph, now, clock.Elapsed);
+    }
+
+    /// <summary>Count, size and retained size per type, largest size first.</summary>
+    public IReadOnlyList<TypeStatistic> TypeStatistics()
+    {
+        (long[] counts, long[] sizes) = TypeTotals();
+        long[] retained = Graph.Dominators.RetainedSizeByType();
+        var result = new List<TypeStatistic>();
+        for (int t = 0; t < counts.Length; t++)
+        {
+            if (counts[t] > 0)
+            {
+                result.Add(new TypeStatistic(Graph.TypeNames[t], counts[t], sizes[t], retained[t]));
+            }
+        }
+
+        result.Sort((a, b) => b.Size != a.Size ? b.Size.CompareTo(a.Size) : string.CompareOrdinal(a.TypeName, b.TypeName));
+        return result;
+    }
+
+    /// <summary>
+    /// The change per type from an older capture, largest absolute size change first; types that did not change are
+    /// left out.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="old"/> is null.</exception>
+    public IReadOnlyList<TypeStatisticDiff> CompareTo(HeapSnapshot old)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        Dictionary<string, (long Count, long Size)> before = old.TotalsByName();
+        Dictionary<string, (long Count, long Size)> after = TotalsByName();
+        var result = new List<TypeStatisticDiff>();
+        foreach (string name in after.Keys.Union(before.Keys))
+        {
+            (long count, long size) = after.GetValueOrDefault(name);
+            (long oldCount, long oldSize) = before.GetValueOrDefault(name);
+            if (count != oldCount || size != oldSize)
+            {
+                result.Add(new TypeStatisticDiff(name, count, count - oldCount, size, size - oldSize));
+            }
+        }
+
+        result.Sort((a, b) =>
+        {
+            int bySize = Math.Abs(b.SizeDiff).CompareTo(Math.Abs(a.SizeDiff));
+            return bySize != 0 ? bySize : string.CompareOrdinal(a.TypeName, b.TypeName);
+        });
+        return result;
+    }
+
+    /// <summary>The objects of a type, by the runtime's name for it (objgraph's <c>by_type</c>); empty when there are none.</summary>
+    /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>, e.g. <c>MyApp.Order</c> or <c>System.Byte[]</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
+    public IReadOnlyList<HeapObject> ObjectsOfType(string typeName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        int type = Array.IndexOf(Graph.TypeNames, typeName);
+        var result = new List<HeapObject>();
+        if (type < 0)
+        {
+            return result;
+        }
+
+        int[] types = Graph.Types;
+        for (int node = 0; node < types.Length; node++)
+        {
+            if (types[node] == type)
+            {
+                result.Add(new HeapObject(this, node));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The objects of exactly <paramref name="type"/> (not of derived types); empty when there are none.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="type"/> is null.</exception>
+    public IReadOnlyList<HeapObject> ObjectsOfType(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return ObjectsOfType(RuntimeTypeName.Of(type));
+    }
+
+    /// <summary>
+    /// The shortest chain of references from a GC root to <paramref name="target"/>, preferring the most precisely
+    /// named roots (static fields before handles, the finalization queue and thread stacks); null when no reported
+    /// root reaches it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="target"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> belongs to another capture.</exception>
+    public RootPath? FindPathToRoot(HeapObject target)
+    {
+        int node = NodeOf(target);
+        if (Graph.RootPaths.PathTo(node) is not (HeapRoot root, int[] nodes))
+        {
+            return null;
+        }
+
+        return new RootPath(root.Kind, root.Name, [.. nodes.Select(n => new HeapObject(this, n))]);
+    }
+
+    /// <summary>
+    /// Bytes that would be freed if <paramref name="target"/> died: its size plus that of every object reachable only
+    /// through it (its dominator subtree). Objects also reachable another way are not included.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="target"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> belongs to another capture.</exception>
+    public long RetainedSize(HeapObject target) => Graph.Dominators.RetainedSize(NodeOf(target));
+
+    /// <summary>
+    /// Writes a Graphviz DOT graph of what refers to the targets, back to the roots (objgraph's <c>show_backrefs</c>),
+    /// bounded to <paramref name="maxDepth"/> hops and <paramref name="maxNodes"/> objects. Render it with
+    /// <c>dot -Tsvg</c>.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="targets">Objects of this capture.</param>
+    /// <param name="maxDepth">Hops back from the targets. Default 6; at least 1.</param>
+    /// <param name="maxNodes">Objects drawn at most. Default 200; at least 1.</param>
+    /// <exception cref="ArgumentNullException">An argument or a target is null.</exception>
+    /// <exception cref="ArgumentException">A target belongs to another capture.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDepth"/> or <paramref name="maxNodes"/> is below 1.</exception>
+    public void WriteDot(TextWriter writer, IEnumerable<HeapObject> targets, int maxDepth = 6, int maxNodes = 200)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNodes, 1);
+        int[] nodes = [.. targets.Select(NodeOf).Distinct()];
+        DotWriter.Write(writer, Graph, nodes, maxDepth, maxNodes);
+    }
+
+    /// <summary>
+    /// Writes the whole graph as a V8 heap snapshot (<c>.heapsnapshot</c>) that Chrome DevTools' Memory tab loads, to
+    /// browse it by type, with retainers and retained sizes.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public void WriteChromeHeapSnapshot(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ChromeHeapSnapshotWriter.Write(stream, Graph);
+    }
+
+
+    /// <summary>Summary: objects, size and capture time.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"HeapSnapshot: {ObjectCount} objects, {TotalSize} bytes, captured in {CaptureDuration.TotalMilliseconds:0} ms");
+
+    private int NodeOf(HeapObject target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (!ReferenceEquals(target.Snapshot, this))
+        {
+            throw new ArgumentException("The object belongs to another heap capture; look it up in this one with ObjectsOfType.", nameof(target));
+        }
+
+        return target.Node;
+    }
+
+    private (long[] Counts, long[] Sizes) TypeTotals()
+    {
+        var counts = new long[Graph.TypeNames.Length];
+        var sizes = new long[Graph.TypeNames.Length];
+        int[] types = Graph.Types;
+        long[] objectSizes = Graph.Sizes;
+        for (int node = 0; node < types.Length; node++)
+        {
+            counts[types[node]]++;
+            sizes[types[node]] += objectSizes[node];
+        }
+
+        return (counts, sizes);
+    }
+
+    private Dictionary<string, (long Count, long Size)> TotalsByName()
+    {
+        (long[] counts, long[] sizes) = TypeTotals();
+        var totals = new Dictionary<string, (long Count, long Size)>(StringComparer.Ordinal);
+        for (int t = 0; t < counts.Length; t++)
+        {
+            if (counts[t] > 0)
+            {
+                totals[Graph.TypeNames[t]] = (counts[t], sizes[t]);
+            }
+        }
+
+        return totals;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics.Tracing;
+using MemTrack.Internal.Heap.Graph;
+using MemTrack.Internal.Session;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+
+namespace MemTrack.Internal.Heap.Capture;
+
+/// <summary>
+/// One heap capture: a short EventPipe session to the current process with the heap-dump keywords, which makes the
+/// runtime run one blocking gen2 GC and stream the object graph during it. A dedicated thread reads the stream; the
+/// caller waits (bounded) for the dump's GC to stop, then stops the session. One capture runs at a time per process.
+/// </summary>
+internal static class HeapDumpSession
+{
+    /// <summary>GC (0x1), GCHeapCollect (0x800000), GCHeapDump (0x100000), GCHeapAndTypeNames (0x1000000), Type (0x80000).</summary>
+    public const ClrTraceEventParser.Keywords Keywords =
+        ClrTraceEventParser.Keywords.GC
+        | ClrTraceEventParser.Keywords.GCHeapCollect
+        | ClrTraceEventParser.Keywords.GCHeapDump
+        | ClrTraceEventParser.Keywords.GCHeapAndTypeNames
+        | ClrTraceEventParser.Keywords.Type;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static HeapGraph Run(HeapCaptureOptions options)
+    {
+        if (!OneAtATime.Wait(options.Timeout))
+        {
+            throw new MemTrackException($"Another heap capture did not finish within {options.Timeout.TotalSeconds:0.#} s ({nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.Timeout)}).");
+        }
+
+        try
+        {
+            return Capture(options);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static HeapGraph Capture(HeapCaptureOptions options)
+    {
+        var builder = new HeapGraphBuilder();
+        var decoder = new HeapDumpDecoder(builder);
+        var client = new DiagnosticsClient(Environment.ProcessId);
+        EventPipeProvider[] providers = [new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)Keywords)];
+        // No stacks (heap events do not need them); a rundown of the loaded modules only, to name types precisely.
+        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, options.BufferSizeMB, (long)ClrTraceEventParser.Keywords.Loader, requestStackwalk: false));
+        Exception? failure = null;
+        long lostEvents = 0;
+        using var finished = new ManualResetEventSlim(false);
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                using var source = new EventPipeEventSource(session.EventStream);
+                decoder.Subscribe(source);
+                source.Process();
+                lostEvents = source.EventsLost;
+            }
+            catch (Exception ex)
+            {
+                failure = ex; // reported to the caller below, never thrown on this thread
+            }
+            finally
+            {
+                finished.Set();
+            }
+        })
+        { IsBackground = true, Name = "MemTrack heap capture" };
+        reader.Start();
+
+        bool completed = WaitHandle.WaitAny([decoder.Completed.WaitHandle, finished.WaitHandle], options.Timeout) == 0;
+        Task stop = SessionConnection.StopInBackground(session);
+        bool drained = finished.Wait(DrainTimeout);
+        SessionConnection.DisposeQuietly(session);
+        _ = stop.Wait(drained ? DrainTimeout : TimeSpan.Zero);
+        _ = finished.Wait(DrainTimeout);
+
+        if (!completed)
+        {
+            throw failure is not null
+                ? new MemTrackException("The heap capture failed while reading the dump: " + failure.Message, failure)
+                : new MemTrackException(
+                    $"The heap dump did not complete within {options.Timeout.TotalSeconds:0.#} s ({decoder}). Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.Timeout)} for a larger heap.");
+        }
+
+        if (lostEvents > 0 || decoder.MissingBulkEvents > 0)
+        {
+            throw new MemTrackException(
+                $"The heap dump lost events ({Math.Max(lostEvents, decoder.MissingBulkEvents)} missing after {builder.NodeCount} objects): the heap did not fit in the {options.BufferSizeMB} MB session buffer. Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.BufferSizeMB)}.");
+        }
+
+        var namer = new HeapTypeNamer(decoder.Types, decoder.ModulePaths);
+        foreach (ulong typeId in decoder.Types.Keys)
+        {
+            builder.AddType(typeId, namer.NameOf(typeId));
+        }
+
+        return builder.Build(StaticFieldNames.Resolver());
+    }
+}

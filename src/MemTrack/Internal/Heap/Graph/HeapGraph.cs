@@ -1,0 +1,87 @@
+namespace MemTrack.Internal.Heap.Graph;
+
+/// <summary>
+/// The object graph of one heap capture, in flat arrays (no object per node): nodes sorted by address, outgoing
+/// references in compressed sparse rows, and the GC roots. Analyses built on it (dominators, root paths) are computed
+/// on first use and cached; the graph itself is immutable.
+/// </summary>
+internal sealed class HeapGraph
+{
+    private readonly Lock _gate = new();
+    private DominatorTree? _dominators;
+    private RootPaths? _rootPaths;
+
+    public HeapGraph(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, int[] edgeStart, int[] edgeTargets, HeapRoot[] roots)
+    {
+        Addresses = addresses;
+        Sizes = sizes;
+        Types = types;
+        TypeNames = typeNames;
+        EdgeStart = edgeStart;
+        EdgeTargets = edgeTargets;
+        Roots = roots;
+        long total = 0;
+        foreach (long size in sizes)
+        {
+            total += size;
+        }
+
+        TotalSize = total;
+    }
+
+    public int NodeCount => Addresses.Length;
+
+    public int EdgeCount => EdgeTargets.Length;
+
+    public long TotalSize { get; }
+
+    /// <summary>Object addresses, ascending.</summary>
+    public ulong[] Addresses { get; }
+
+    public long[] Sizes { get; }
+
+    /// <summary>Index into <see cref="TypeNames"/> per node.</summary>
+    public int[] Types { get; }
+
+    public string[] TypeNames { get; }
+
+    /// <summary>Node i references <c>EdgeTargets[EdgeStart[i] .. EdgeStart[i + 1]]</c>; length NodeCount + 1.</summary>
+    public int[] EdgeStart { get; }
+
+    public int[] EdgeTargets { get; }
+
+    /// <summary>The roots, most precisely named kinds first (<see cref="RootKind"/> order).</summary>
+    public HeapRoot[] Roots { get; }
+
+    public DominatorTree Dominators
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dominators ??= new DominatorTree(this);
+            }
+        }
+    }
+
+    public RootPaths RootPaths
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rootPaths ??= new RootPaths(this);
+            }
+        }
+    }
+
+    public ReadOnlySpan<int> References(int node) => EdgeTargets.AsSpan(EdgeStart[node], EdgeStart[node + 1] - EdgeStart[node]);
+
+    public string TypeName(int node) => TypeNames[Types[node]];
+
+    /// <summary>The node at exactly <paramref name="address"/>, or -1.</summary>
+    public int IndexOf(ulong address) => AddressIndex.Of(Addresses, address);
+
+    /// <summary>The node whose object contains <paramref name="address"/> (an interior pointer), or -1.</summary>
+    public int IndexContaining(ulong address) => AddressIndex.Containing(Addresses, Sizes, address);
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace MemTrack.Internal.Heap.Graph;
+
+/// <summary>
+/// Collects a heap dump as the runtime streams it (nodes in heap-walk order, each followed in the edge stream by its
+/// references, roots by address, types by id) and turns it into a <see cref="HeapGraph"/>: nodes sorted by address,
+/// references and roots resolved to node indices. References to objects outside the dump (frozen string literals,
+/// for example) are dropped and counted.
+/// </summary>
+internal sealed class HeapGraphBuilder
+{
+    private readonly Dictionary<ulong, string> _typeNames = [];
+    private readonly List<ulong> _addresses = [];
+    private readonly List<long> _sizes = [];
+    private readonly List<ulong> _typeIds = [];
+    private readonly List<int> _edgeCounts = [];
+    private readonly List<ulong> _edges = [];
+    private readonly List<(ulong Address, RootKind Kind, string Name)> _roots = [];
+    private readonly List<(ulong Address, string Field, bool ThreadLocal)> _statics = [];
+    private readonly List<(ulong Key, ulong Value)> _dependents = [];
+    private long _declaredEdges;
+
+    public int NodeCount => _addresses.Count;
+
+    public long EdgeCount => _edges.Count;
+
+    /// <summary>References whose target was not an object of the dump, after <see cref="Build"/>.</summary>
+    public long ExternalReferences { get; private set; }
+
+    /// <summary>Roots whose object was not in the dump, after <see cref="Build"/>.</summary>
+    public int UnresolvedRoots { get; private set; }
+
+    public void AddType(ulong typeId, string name) => _typeNames[typeId] = name;
+
+    public void AddNode(ulong address, long size, ulong typeId, int edgeCount)
+    {
+        _addresses.Add(address);
+        _sizes.Add(size);
+        _typeIds.Add(typeId);
+        _edgeCounts.Add(edgeCount);
+        _declaredEdges += edgeCount;
+    }
+
+    public void AddEdge(ulong target) => _edges.Add(target);
+
+    public void AddRoot(ulong address, RootKind kind, string name) => _roots.Add((address, kind, name));
+
+    public void AddStaticRoot(ulong address, string field, bool threadLocal) => _statics.Add((address, field, threadLocal));
+
+    /// <summary>A dependent handle: <paramref name="value"/> lives as long as <paramref name="key"/> does (an edge key -> value).</summary>
+    public void AddDependent(ulong key, ulong value) => _dependents.Add((key, value));
+
+    /// <summary>Builds the graph.</summary>
+    /// <param name="staticName">Names a static root from its field name and the type name of the object it holds.</param>
+    public HeapGraph Build(Func<string, string, string> staticName)
+    {
+        if (_declaredEdges != _edges.Count)
+        {
+            throw new MemTrackException(
+                $"The heap dump is inconsistent: its objects declare {_declaredEdges} references but {_edges.Count} arrived, so events were lost. Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.BufferSizeMB)}.");
+        }
+
+        int n = _addresses.Count;
+        ulong[] addresses = [.. _addresses];
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(addresses, order);
+        var rank = new int[n];
+        for (int sorted = 0; sorted < n; sorted++)
+        {
+            rank[order[sorted]] = sorted;
+        }
+
+        (string[] typeNames, Dictionary<ulong, int> typeIndex) = Types();
+        var sizes = new long[n];
+        var types = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            sizes[rank[i]] = _sizes[i];
+            types[rank[i]] = typeIndex[_typeIds[i]];
+        }
+
+        (int[] edgeStart, int[] edgeTargets) = Edges(addresses, order);
+        HeapRoot[] roots = Roots(addresses, sizes, types, typeNames, staticName);
+        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, edgeTargets, roots);
+    }
+
+    private (string[] Names, Dictionary<ulong, int> Index) Types()
+    {
+        var names = new List<string>();
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = new Dictionary<ulong, int>();
+        foreach (ulong typeId in _typeIds)
+        {
+            if (index.ContainsKey(typeId))
+            {
+                continue;
+            }
+
+            string name = _typeNames.TryGetValue(typeId, out string? known) && known.Length > 0
+                ? known
+                : string.Create(CultureInfo.InvariantCulture, $"Type(0x{typeId:x})");
+            if (!byName.TryGetValue(name, out int slot))
+            {
+                slot = names.Count;
+                names.Add(name);
+                byName.Add(name, slot);
+            }
+
+            index.Add(typeId, slot);
+        }
+
+        return ([.. names], index);
+    }
+
+    /// <summary>References in compressed rows, in address order, with the dependent-handle edges added to their keys.</summary>
+    private (int[] Start, int[] Targets) Edges(ulong[] addresses, int[] order)
+    {
+        int n = order.Length;
+        ReadOnlySpan<int> counts = CollectionsMarshal.AsSpan(_edgeCounts);
+        ReadOnlySpan<ulong> edges = CollectionsMarshal.AsSpan(_edges);
+        var streamStart = new long[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            streamStart[i + 1] = streamStart[i] + counts[i];
+        }
+
+        var dependents = new List<(int Key, int Value)>();
+        foreach ((ulong key, ulong value) in _dependents)
+        {
+            int k = AddressIndex.Of(addresses, key);
+            int v = AddressIndex.Of(addresses, value);
+            if (k >= 0 && v >= 0)
+            {
+                dependents.Add((k, v));
+            }
+        }
+
+        dependents.Sort();
+        var start = new int[n + 1];
+        var targets = new List<int>(edges.Length + dependents.Count);
+        int nextDependent = 0;
+        long external = 0;
+        for (int sorted = 0; sorted < n; sorted++)
+        {
+            int stream = order[sorted];
+            for (long e = streamStart[stream]; e < streamStart[stream + 1]; e++)
+            {
+                int target = AddressIndex.Of(addresses, edges[(int)e]);
+                if (target >= 0)
+                {
+                    targets.Add(target);
+                }
+                else
+                {
+                    external++;
+                }
+            }
+
+            while (nextDependent < dependents.Count && dependents[nextDependent].Key == sorted)
+            {
+                targets.Add(dependents[nextDependent++].Value);
+            }
+
+            start[sorted + 1] = targets.Count;
+        }
+
+        ExternalReferences = external;
+        return (start, [.. targets]);
+    }
+
+    private HeapRoot[] Roots(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, Func<string, string, string> staticName)
+    {
+        var roots = new List<HeapRoot>(_roots.Count + _statics.Count);
+        foreach ((ulong address, string field, bool threadLocal) in _statics)
+        {
+            int node = AddressIndex.Of(addresses, address);
+            if (node >= 0)
+            {
+                roots.Add(new HeapRoot(node, threadLocal ? RootKind.ThreadStaticField : RootKind.StaticField, staticName(field, typeNames[types[node]])));
+            }
+            else
+            {
+                UnresolvedRoots++;
+            }
+        }
+
+        foreach ((ulong address, RootKind kind, string name) in _roots)
+        {
+            Add(address, kind, name);
+        }
+
+        // Most precisely named kinds first, so the breadth-first search of root paths prefers a static field over a
+        // stack slot that holds the same object. The sort is stable: the runtime's order stays within a kind.
+        return [.. roots.OrderBy(r => r.Kind)];
+
+        void Add(ulong address, RootKind kind, string name)
+        {
+            int node = AddressIndex.Containing(addresses, sizes, address);
+            if (node >= 0)
+            {
+                roots.Add(new HeapRoot(node, kind, name));
+            }
+            else
+            {
+                UnresolvedRoots++;
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace MemTrack.Internal.Session;
+
+/// <summary>Opening, stopping and closing EventPipe sessions to the current process, with bounded waits.</summary>
+internal static class SessionConnection
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Starts a session. Throws <see cref="DiagnosticsUnavailableException"/> when the diagnostics
+    /// server cannot be reached within 10 s, and <see cref="MemTrackException"/> when the runtime refuses the session.
+    /// </summary>
+    public static EventPipeSession Connect(DiagnosticsClient client, EventPipeSessionConfiguration configuration)
+    {
+        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(configuration));
+        try
+        {
+            if (connect.Wait(ConnectTimeout))
+            {
+                return connect.Result;
+            }
+        }
+        catch (AggregateException ex) when (ex.InnerException is ServerNotAvailableException or IOException or UnauthorizedAccessException or TimeoutException or PlatformNotSupportedException)
+        {
+            throw Unavailable(ex.InnerException);
+        }
+        catch (AggregateException ex) when (ex.InnerException is ServerErrorException)
+        {
+            throw new MemTrackException("The runtime refused the tracing session: " + ex.InnerException.Message, ex.InnerException);
+        }
+
+        throw Unavailable(null);
+    }
+
+    /// <summary>
+    /// Asks the runtime to stop the session from a pool thread, so the caller's reader can keep draining the stream
+    /// meanwhile (the stop-time deadlock of dotnet/runtime#1892, #36108). Never throws.
+    /// </summary>
+    public static Task StopInBackground(EventPipeSession session) => Task.Run(() =>
+    {
+        try
+        {
+            session.Stop();
+        }
+        catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException)
+        {
+            // The session is already gone; the reader will see the end of the stream.
+        }
+    });
+
+    public static void DisposeQuietly(EventPipeSession session)
+    {
+        try
+        {
+            session.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or ServerNotAvailableException)
+        {
+            // Already closed.
+        }
+    }
+
+    private static DiagnosticsUnavailableException Unavailable(Exception? cause)
+    {
+        string message =
+            "MemTrack could not reach this process's diagnostics server"
+            + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
+            + ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
+            + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there.";
+        return cause is null ? new DiagnosticsUnavailableException(message) : new DiagnosticsUnavailableException(message, cause);
+    }
+}

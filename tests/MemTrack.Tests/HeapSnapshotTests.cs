@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MemTrack.Tests.TestSupport;
+
+namespace MemTrack.Tests;
+
+/// <summary>Real heap captures of this test process: exact counts, growth, paths to roots and retained sizes.</summary>
+[Collection(TracerCollection.Name)]
+public sealed class HeapSnapshotTests : IDisposable
+{
+    private static readonly string LeakyName = typeof(Leaky).FullName!;
+    private static List<Leaky>? s_cache;
+    private static Holder? s_holder;
+    private static Leaky? s_shared;
+
+    public void Dispose()
+    {
+        s_cache = null;
+        s_holder = null;
+        s_shared = null;
+        MemTracker.Stop();
+    }
+
+    [Fact]
+    public void CountsEveryObjectOfATypeExactlyAndTheDiffShowsTheGrowth()
+    {
+        s_cache = [];
+        HeapSnapshot before = HeapSnapshot.Capture();
+        AddLeaky(12_345);
+        HeapSnapshot after = HeapSnapshot.Capture();
+
+        TypeStatistic leaky = after.TypeStatistics().Single(t => t.TypeName == LeakyName);
+        long objectSize = after.ObjectsOfType(LeakyName)[0].Size;
+        Assert.Equal(12_345, leaky.Count);
+        Assert.Equal(12_345 * objectSize, leaky.Size);
+        Assert.Equal(12_345, after.ObjectsOfType(typeof(Leaky)).Count);
+        Assert.DoesNotContain(before.TypeStatistics(), t => t.TypeName == LeakyName);
+
+        TypeStatisticDiff growth = after.CompareTo(before).Single(d => d.TypeName == LeakyName);
+        Assert.Equal(12_345, growth.CountDiff);
+        Assert.Equal(12_345, growth.Count);
+        Assert.Equal(leaky.Size, growth.SizeDiff);
+        Assert.Contains(LeakyName + ": count=12345 (+12345)", growth.ToString(), StringComparison.Ordinal);
+
+        Assert.True(after.ObjectCount > 12_345);
+        Assert.Equal(after.TypeStatistics().Sum(t => t.Size), after.TotalSize);
+        Assert.Equal(after.TypeStatistics().Sum(t => t.Count), after.ObjectCount);
+    }
+
+    [Fact]
+    public void ThePathFromAStaticCollectionNamesTheStaticField()
+    {
+        s_cache = [];
+        AddLeaky(100);
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        HeapObject target = heap.ObjectsOfType(LeakyName)[42];
+
+        RootPath path = heap.FindPathToRoot(target)!;
+        Assert.NotNull(path);
+        Assert.Equal(RootKind.StaticField, path.RootKind);
+        Assert.Equal(typeof(HeapSnapshotTests).FullName + "." + nameof(s_cache), path.RootName);
+        Assert.Equal(
+            ["System.Collections.Generic.List`1[" + LeakyName + "]", LeakyName + "[]", LeakyName],
+            path.Objects.Select(o => o.TypeName));
+        Assert.Equal(target, path.Objects[^1]);
+
+        string[] lines = path.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("[StaticField] " + path.RootName, lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("  -> System.Collections.Generic.List`1[", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RetainedSizeOfAHolderIncludesWhatOnlyItHoldsAndExcludesWhatIsShared()
+    {
+        BuildHolder();
+        HeapSnapshot heap = HeapSnapshot.Capture();
+
+        HeapObject holder = heap.ObjectsOfType(typeof(Holder)).Single();
+        HeapObject[] items = [.. heap.ObjectsOfType(typeof(Leaky))];
+        Assert.Equal(3, items.Length);
+        HeapObject shared = items.Single(i => heap.FindPathToRoot(i)!.RootName.EndsWith("." + nameof(s_shared), StringComparison.Ordinal));
+        HeapObject[] payloads = [.. heap.ObjectsOfType(typeof(byte[])).Where(p => Referrer(heap, p) is HeapObject r && items.Contains(r))];
+        Assert.Equal([1_000, 2_000, 3_000], payloads.Select(p => p.Size - (p.Size % 1_000)).Order());
+        HeapObject sharedPayload = payloads.Single(p => Referrer(heap, p) == shared);
+        HeapObject itemArray = Referrer(heap, items.First(i => i != shared))!;
+        Assert.Equal(LeakyName + "[]", itemArray.TypeName);
+
+        // Exclusively held: the holder, its array, two of the three items and their payloads; not the shared item.
+        long exclusive = holder.Size + itemArray.Size + (2 * shared.Size) + payloads.Where(p => p != sharedPayload).Sum(p => p.Size);
+        Assert.Equal(exclusive, heap.RetainedSize(holder));
+        Assert.Equal(shared.Size + sharedPayload.Size, heap.RetainedSize(shared));
+
+        TypeStatistic holders = heap.TypeStatistics().Single(t => t.TypeName == typeof(Holder).FullName);
+        Assert.Equal(exclusive, holders.RetainedSize);
+    }
+
+    [Fact]
+    public void ExportsOfARealCaptureParse()
+    {
+        s_cache = [];
+        AddLeaky(500);
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        HeapObject target = heap.ObjectsOfType(LeakyName)[7];
+
+        var dot = new StringWriter();
+        heap.WriteDot(dot, [target], maxDepth: 5, maxNodes: 50);
+        string text = dot.ToString();
+        Assert.StartsWith("digraph", text, StringComparison.Ordinal);
+        Assert.Equal(text.Count(c => c == '{'), text.Count(c => c == '}'));
+        Assert.Contains(nameof(s_cache), text, StringComparison.Ordinal);
+        Assert.Contains("->", text, StringComparison.Ordinal);
+
+        using var stream = new MemoryStream();
+        heap.WriteChromeHeapSnapshot(stream);
+        using JsonDocument json = JsonDocument.Parse(stream.ToArray());
+        JsonElement snapshot = json.RootElement.GetProperty("snapshot");
+        int nodeFields = snapshot.GetProperty("meta").GetProperty("node_fields").GetArrayLength();
+        int nodeCount = snapshot.GetProperty("node_count").GetInt32();
+        Assert.Equal(nodeCount * nodeFields, json.RootElement.GetProperty("nodes").GetArrayLength());
+        Assert.InRange(nodeCount, heap.ObjectCount + 1, heap.ObjectCount + 20);
+        string[] strings = [.. json.RootElement.GetProperty("strings").EnumerateArray().Select(e => e.GetString()!)];
+        Assert.Contains(LeakyName, strings);
+        Assert.Contains(strings, s => s.EndsWith("." + nameof(s_cache), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CapturesWhileTheTracerRunsAndTheTracerCarriesOn()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        s_cache = [];
+        AddLeaky(1_000);
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        Assert.Equal(1_000, heap.ObjectsOfType(LeakyName).Count);
+        Assert.True(MemTracker.IsTracing);
+        Assert.NotNull(MemTracker.TakeSnapshot());
+    }
+
+    [Fact]
+    public void AHeapTooBigForTheBufferFailsAndNamesTheOption()
+    {
+        s_cache = [];
+        AddLeaky(400_000);
+        var error = Assert.ThrowsAny<MemTrackException>(() => HeapSnapshot.Capture(new HeapCaptureOptions { BufferSizeMB = HeapCaptureOptions.MinBufferSizeMB }));
+        Assert.Contains(nameof(HeapCaptureOptions.BufferSizeMB), error.Message, StringComparison.Ordinal);
+        Assert.Contains("lost", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejectedWithTheirNames()
+    {
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        HeapSnapshot other = HeapSnapshot.Capture();
+        HeapObject foreign = other.ObjectsOfType(typeof(string))[0];
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => heap.FindPathToRoot(foreign)).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => heap.RetainedSize(foreign)).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentNullException>(() => heap.FindPathToRoot(null!)).ParamName);
+        Assert.Equal("typeName", Assert.Throws<ArgumentException>(() => heap.ObjectsOfType(string.Empty)).ParamName);
+        Assert.Equal("old", Assert.Throws<ArgumentNullException>(() => heap.CompareTo(null!)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => HeapSnapshot.Capture(null!)).ParamName);
+        Assert.Equal("BufferSizeMB", Assert.Throws<ArgumentOutOfRangeException>(() => HeapSnapshot.Capture(new HeapCaptureOptions { BufferSizeMB = 1 })).ParamName);
+        Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => HeapSnapshot.Capture(new HeapCaptureOptions { Timeout = TimeSpan.Zero })).ParamName);
+        Assert.Empty(heap.ObjectsOfType("No.Such.Type"));
+    }
+
+    /// <summary>The object before <paramref name="target"/> on its path to a root, or null.</summary>
+    private static HeapObject? Referrer(HeapSnapshot heap, HeapObject target) =>
+        heap.FindPathToRoot(target) is { Objects.Count: >= 2 } path ? path.Objects[^2] : null;
+
+    /// <summary>In its own frame, so no stack slot of the test holds the objects when the heap is captured.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BuildHolder()
+    {
+        s_shared = new Leaky(1_000);
+        s_holder = new Holder([new Leaky(2_000), new Leaky(3_000), s_shared]);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddLeaky(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            s_cache!.Add(new Leaky(0));
+        }
+    }
+
+    private sealed class Leaky(int payload)
+    {
+        public byte[]? Payload { get; } = payload > 0 ? new byte[payload] : null;
+    }
+
+    private sealed class Holder(Leaky[] items)
+    {
+        public Leaky[] Items { get; } = items;
+    }
+}
