@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MemTrack.Internal.Heap.Capture;
 using MemTrack.Internal.Heap.Export;
 using MemTrack.Internal.Heap.Graph;
+using MemTrack.Internal.Heap.Sampling;
 
 namespace MemTrack;
 
@@ -18,11 +19,19 @@ namespace MemTrack;
 /// </remarks>
 public sealed class HeapSnapshot
 {
-    private HeapSnapshot(HeapGraph graph, DateTimeOffset capturedAt, TimeSpan duration)
+    private readonly IReadOnlyList<SampledObject>? _sampled;
+    private readonly int[] _sampledNodes = [];
+
+    private HeapSnapshot(HeapGraph graph, DateTimeOffset capturedAt, TimeSpan duration, IReadOnlyList<SampledObject>? sampled)
     {
         Graph = graph;
         CapturedAt = capturedAt;
         CaptureDuration = duration;
+        _sampled = sampled;
+        if (sampled is not null)
+        {
+            _sampledNodes = AllocationSiteJoin.Locate(graph, sampled);
+        }
     }
 
     /// <summary>When the capture was taken.</summary>
@@ -39,6 +48,12 @@ public sealed class HeapSnapshot
 
     /// <summary>Their total shallow size in bytes.</summary>
     public long TotalSize => Graph.TotalSize;
+
+    /// <summary>
+    /// Whether <see cref="MemTracker"/> was tracing with <see cref="MemTrackerOptions.TrackLiveObjects"/> during the
+    /// capture, so <see cref="AllocationSites(string)"/> can say where objects were allocated.
+    /// </summary>
+    public bool HasAllocationSites => _sampled is not null;
 
     internal HeapGraph Graph { get; }
 
@@ -59,7 +74,40 @@ public sealed class HeapSnapshot
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         HeapGraph graph = HeapDumpSession.Run(options);
-        return new HeapSnapshot(graph, now, clock.Elapsed);
+        TimeSpan duration = clock.Elapsed;
+        return new HeapSnapshot(graph, now, duration, SampledLiveObjects());
+    }
+
+    /// <summary>
+    /// Where the live objects of a type were allocated and what holds them, grouped by (allocation traceback, holding
+    /// root), largest estimated size first: "~10000 Orders held by OrderService.s_openOrders, allocated at
+    /// OrderService.cs:42". It joins the capture to the tracer's live samples by address, so it needs
+    /// <see cref="MemTracker"/> tracing with live tracking during the capture; only sampled objects are seen, and the
+    /// counts are estimates with margins.
+    /// </summary>
+    /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture.</exception>
+    public IReadOnlyList<HeapAllocationSite> AllocationSites(string typeName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        if (_sampled is null)
+        {
+            throw new InvalidOperationException(
+                "This heap capture has no allocation sites: start MemTracker (with MemTrackerOptions.TrackLiveObjects = true, the default) before HeapSnapshot.Capture.");
+        }
+
+        int type = Array.IndexOf(Graph.TypeNames, typeName);
+        return type < 0 ? [] : AllocationSiteJoin.SitesOfType(Graph, _sampled, _sampledNodes, type);
+    }
+
+    /// <summary>Where the live objects of exactly <paramref name="type"/> were allocated and what holds them (see <see cref="AllocationSites(string)"/>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="type"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture.</exception>
+    public IReadOnlyList<HeapAllocationSite> AllocationSites(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return AllocationSites(RuntimeTypeName.Of(type));
     }
 
     /// <summary>Count, size and retained size per type, largest size first.</summary>
@@ -205,6 +253,19 @@ public sealed class HeapSnapshot
     /// <summary>Summary: objects, size and capture time.</summary>
     public override string ToString() =>
         FormattableString.Invariant($"HeapSnapshot: {ObjectCount} objects, {TotalSize} bytes, captured in {CaptureDuration.TotalMilliseconds:0} ms");
+
+    /// <summary>The tracer's live samples after the capture's GC, or null when it is not tracing live objects (or fails: the capture stands alone).</summary>
+    private static IReadOnlyList<SampledObject>? SampledLiveObjects()
+    {
+        try
+        {
+            return MemTracker.Current?.SampledLiveObjects();
+        }
+        catch (Exception ex) when (ex is MemTrackException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
 
     private int NodeOf(HeapObject target)
     {

@@ -103,6 +103,9 @@ public static class MemTracker
     /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
     public static Snapshot TakeSnapshot() => RequireTracer().TakeSnapshot(collect: false);
 
+    /// <summary>The running tracer, or null.</summary>
+    internal static Tracer? Current => Volatile.Read(ref s_tracer);
+
     /// <summary>
     /// Takes a snapshot, after full blocking garbage collections when <paramref name="collect"/> is true. Live
     /// statistics count an object until a GC that collected its generation did not keep it, so without a collection

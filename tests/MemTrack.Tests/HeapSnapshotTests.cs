@@ -125,6 +125,37 @@ public sealed class HeapSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void AllocationSitesJoinATypeToWhereItsObjectsWereAllocatedAndWhatHoldsThem()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        s_cache = new List<Leaky>(200_000);
+        AddLeaky(200_000);
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        Assert.True(heap.HasAllocationSites);
+        Assert.Equal(200_000, heap.ObjectsOfType(LeakyName).Count);
+
+        IReadOnlyList<HeapAllocationSite> sites = heap.AllocationSites(typeof(Leaky));
+        HeapAllocationSite top = sites[0];
+        Assert.Equal(LeakyName, top.TypeName);
+        Assert.EndsWith("." + nameof(s_cache), top.HeldBy, StringComparison.Ordinal);
+        Assert.Equal(RootKind.StaticField, top.HeldByKind);
+        Assert.Contains(nameof(AddLeaky), top.Traceback[0].Method, StringComparison.Ordinal);
+        Assert.EndsWith(nameof(HeapSnapshotTests) + ".cs", top.Traceback[0].FileName, StringComparison.Ordinal);
+        Assert.True(top.SampleCount >= 10, top.ToString());
+        Assert.InRange(200_000, top.Count - (2 * top.CountMargin), top.Count + (2 * top.CountMargin));
+        Assert.Contains("held by " + top.HeldBy, top.ToString(), StringComparison.Ordinal);
+        Assert.Empty(heap.AllocationSites("No.Such.Type"));
+    }
+
+    [Fact]
+    public void WithoutTheTracerACaptureHasNoAllocationSites()
+    {
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        Assert.False(heap.HasAllocationSites);
+        Assert.Contains("MemTracker", Assert.Throws<InvalidOperationException>(() => heap.AllocationSites(typeof(Leaky))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CapturesWhileTheTracerRunsAndTheTracerCarriesOn()
     {
         MemTracker.Start(new MemTrackerOptions { Depth = 3 });

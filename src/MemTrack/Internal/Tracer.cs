@@ -1,5 +1,6 @@
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Decoding;
+using MemTrack.Internal.Heap.Sampling;
 using MemTrack.Internal.Liveness;
 using MemTrack.Internal.Session;
 using MemTrack.Internal.Sites;
@@ -128,6 +129,17 @@ internal sealed class Tracer : IDisposable
                 return true;
             },
             RequestTimeout);
+
+    /// <summary>
+    /// The sampled objects still alive, with where they are and where they were allocated, after every event written
+    /// before the call (so after the GCs that ran before it); null without live tracking.
+    /// </summary>
+    public IReadOnlyList<SampledObject>? SampledLiveObjects() =>
+        _liveObjects is null
+            ? null
+            : _session.RunOnReader(
+                () => Array.ConvertAll(_liveObjects.CopyAll(), o => new SampledObject(o.Address, o.Size, _builder.TracebackOfSlot(o.Site))),
+                RequestTimeout);
 
     /// <summary>Runs arbitrary work on the reader thread after a barrier (tests use it to read decoder state).</summary>
     internal T OnReader<T>(Func<T> work) => _session.RunOnReader(work, RequestTimeout);

@@ -33,6 +33,9 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// <summary>Tracked objects found dead.</summary>
     public long Deaths { get; private set; }
 
+    /// <summary>Copies every tracked object (sorted ones, then those sampled since the last GC), without merging them.</summary>
+    public TrackedObject[] CopyAll() => [.. _sorted.AsSpan(0, _sortedCount), .. _fresh.AsSpan(0, _freshCount)];
+
     /// <summary>Starts tracking a sampled object and counts it as alive at its site.</summary>
     public void Track(ulong address, long size, int site)
     {

@@ -34,6 +34,9 @@ internal sealed class SnapshotBuilder(FrameResolver frames, StackTable stacks, S
         return new Snapshot(info, traces.AsReadOnly());
     }
 
+    /// <summary>The traceback of the site in a site-table slot (<see cref="SiteTable.OverflowSlot"/>: the other sites).</summary>
+    public Traceback TracebackOfSlot(int slot) => slot == SiteTable.OverflowSlot ? OtherSites : GetTraceback(sites.Entries[slot].StackId);
+
     /// <summary>Forgets cached tracebacks; stack ids are reused after the stack table is cleared.</summary>
     public void Clear() => _tracebacks.Clear();
 
