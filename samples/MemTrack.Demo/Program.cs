@@ -7,6 +7,8 @@ using MemTrack.Demo;
 //   stats = time2.compare_to(time1, 'lineno'); print top 3; then the traceback of the biggest offender.
 // Part 2, a leak hunt: a request loop that makes much garbage on one line and leaks a little on another; the live
 // view (tracemalloc's) ranks the leak first, the allocation view ranks the garbage first.
+// Part 3, the leak under the heap inspectors (objgraph, pympler, heapy): exact growth by type between two heap
+// captures, the chain of references that keeps one leaked object alive, its retained size, and where it was allocated.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 MemTracker.Start(depth: 10);
 WasteMemoryArticle(lists: 20_000); // 20,000 lists of 100 objects: 2 million objects, as in the benchmarks
@@ -44,6 +46,7 @@ static void LeakHunt(int requests)
 {
     // collect: true runs full GCs first, so garbage not yet collected does not count as live.
     Console.WriteLine($"Leak hunt: {requests:N0} requests between two snapshots (compare_to 'lineno')");
+    HeapSnapshot heapBefore = HeapSnapshot.Capture(); // before the first snapshot, so its own memory is not growth
     Snapshot before = MemTracker.TakeSnapshot(collect: true);
     for (int request = 0; request < requests; request++)
     {
@@ -72,6 +75,33 @@ static void LeakHunt(int requests)
     TracedMemory traced = MemTracker.GetTracedMemory();
     Console.WriteLine();
     Console.WriteLine($"Traced live memory (estimates): current {traced.Current / 1048576.0:0.0} MiB, peak {traced.Peak / 1048576.0:0.0} MiB. Last response: {RequestHandler.LastResponseLength} B.");
+
+    Console.WriteLine();
+    HeapInspection(heapBefore, HeapSnapshot.Capture());
+}
+
+static void HeapInspection(HeapSnapshot before, HeapSnapshot after)
+{
+    Console.WriteLine($"Heap inspection, exact ({after.ObjectCount:N0} objects captured in {after.CaptureDuration.TotalMilliseconds:0} ms):");
+    Console.WriteLine("Growth by type (objgraph.show_growth):");
+    foreach (TypeStatisticDiff growth in after.CompareTo(before).Take(6))
+    {
+        Console.WriteLine("  " + growth);
+    }
+
+    string sessionType = typeof(Session).FullName!;
+    HeapObject leaked = after.ObjectsOfType(sessionType)[^1];
+    Console.WriteLine();
+    Console.WriteLine($"What holds one leaked session (objgraph.find_backref_chain):");
+    Console.Write(after.FindPathToRoot(leaked));
+    Console.WriteLine($"Retained size (heapy domisize): this session {after.RetainedSize(leaked):N0} B; all sessions {after.TypeStatistics().Single(t => t.TypeName == sessionType).RetainedSize / 1048576.0:0.0} MiB.");
+
+    Console.WriteLine();
+    Console.WriteLine($"Where the live sessions were allocated (the heap capture joined to the tracer's samples; exact count {after.ObjectsOfType(sessionType).Count:N0}):");
+    foreach (HeapAllocationSite site in after.AllocationSites(sessionType).Take(2))
+    {
+        Console.WriteLine("  " + site);
+    }
 }
 
 // The "(+18.0 MiB ±14%)" part of a diff.

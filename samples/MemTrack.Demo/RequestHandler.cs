@@ -8,7 +8,7 @@ namespace MemTrack.Demo;
 /// </summary>
 internal static class RequestHandler
 {
-    private static readonly Dictionary<int, byte[]> SessionCache = [];
+    private static readonly Dictionary<int, Session> SessionCache = [];
     private static byte[]? s_lastResponse;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -17,7 +17,7 @@ internal static class RequestHandler
         byte[] response = new byte[8_000];
         response[0] = (byte)requestId;
         s_lastResponse = response;
-        SessionCache[requestId] = new byte[800];
+        SessionCache[requestId] = new Session(requestId, new byte[800]);
     }
 
     /// <summary>The response of the last request (keeps the responses on the heap, as a real server's would be).</summary>

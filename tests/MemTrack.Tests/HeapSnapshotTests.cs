@@ -96,6 +96,21 @@ public sealed class HeapSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void ALaterCaptureStillNamesTypesAnEarlierOneDescribed()
+    {
+        // The runtime describes each type once per process, not once per capture.
+        HeapSnapshot first = HeapSnapshot.Capture();
+        HeapSnapshot second = HeapSnapshot.Capture();
+        foreach (HeapSnapshot heap in new[] { first, second })
+        {
+            Assert.Contains(heap.TypeStatistics(), t => t.TypeName == "System.String");
+            Assert.DoesNotContain(heap.TypeStatistics(), t => t.TypeName.StartsWith("Type(0x", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(second.CompareTo(first), d => d.TypeName == "System.String" && d.Count == 0);
+    }
+
+    [Fact]
     public void ExportsOfARealCaptureParse()
     {
         s_cache = [];

@@ -25,6 +25,12 @@ internal static class HeapDumpSession
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
+    // The runtime describes each type once per process (its logged-type cache outlives a session), so a later capture
+    // gets no GCBulkType event for a type an earlier one saw: the descriptions are kept across captures. Type ids
+    // are method-table addresses, stable while the type is loaded. Used under OneAtATime only.
+    private static readonly Dictionary<ulong, HeapTypeInfo> KnownTypes = [];
+    private static readonly Dictionary<ulong, string> KnownModules = [];
+
     public static HeapGraph Run(HeapCaptureOptions options)
     {
         if (!OneAtATime.Wait(options.Timeout))
@@ -95,8 +101,18 @@ internal static class HeapDumpSession
                 $"The heap dump lost events ({Math.Max(lostEvents, decoder.MissingBulkEvents)} missing after {builder.NodeCount} objects): the heap did not fit in the {options.BufferSizeMB} MB session buffer. Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.BufferSizeMB)}.");
         }
 
-        var namer = new HeapTypeNamer(decoder.Types, decoder.ModulePaths);
-        foreach (ulong typeId in decoder.Types.Keys)
+        foreach ((ulong typeId, HeapTypeInfo type) in decoder.Types)
+        {
+            KnownTypes[typeId] = type;
+        }
+
+        foreach ((ulong moduleId, string path) in decoder.ModulePaths)
+        {
+            KnownModules[moduleId] = path;
+        }
+
+        var namer = new HeapTypeNamer(KnownTypes, KnownModules);
+        foreach (ulong typeId in KnownTypes.Keys)
         {
             builder.AddType(typeId, namer.NameOf(typeId));
         }
