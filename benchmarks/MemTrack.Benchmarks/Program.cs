@@ -21,5 +21,15 @@ if (args.Length > 0 && args[0] == LiveOverheadMode.Switch)
     return LiveOverheadMode.Run(args);
 }
 
+if (args.Length > 0 && args[0] == HeapCaptureMode.Switch)
+{
+    return HeapCaptureMode.Run(args);
+}
+
+if (HeapCaptureMode.IsChild(args))
+{
+    return HeapCaptureMode.RunChild(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SeedWorkloadBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MemTrack.Benchmarks;
+
+/// <summary>
+/// <c>--heap-capture [objects...]</c> (default 100000 1000000 5000000): for each size, a child process builds a heap
+/// of that many linked objects, captures it with <see cref="HeapSnapshot.Capture()"/> and analyses it (type
+/// statistics with retained sizes, which computes the dominator tree, and one path to a root). Prints capture and
+/// analysis times, objects per second, the managed memory the analysed snapshot holds per object, and the peak RSS
+/// the capture added per object (EventPipe buffer and transient arrays included).
+/// </summary>
+internal static class HeapCaptureMode
+{
+    public const string Switch = "--heap-capture";
+    private const string ChildSwitch = "--heap-capture-child";
+
+    private static Node[]? s_chains;
+
+    public static int Run(string[] args)
+    {
+        int[] sizes = args.Length > 1 ? [.. args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [100_000, 1_000_000, 5_000_000];
+        Console.WriteLine("| Heap objects | Captured objects | Capture (ms) | Analysis (ms) | Total (ms) | Objects/s | Snapshot bytes/object | Peak RSS added/object |");
+        Console.WriteLine("|-------------:|-----------------:|-------------:|--------------:|-----------:|----------:|----------------------:|----------------------:|");
+        foreach (int size in sizes)
+        {
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(HeapCaptureMode).Assembly.Location);
+            }
+
+            start.ArgumentList.Add(ChildSwitch);
+            start.ArgumentList.Add(size.ToString(CultureInfo.InvariantCulture));
+            using Process child = Process.Start(start)!;
+            string row = child.StandardOutput.ReadToEnd();
+            if (!child.WaitForExit(TimeSpan.FromMinutes(5)) || child.ExitCode != 0)
+            {
+                Console.WriteLine($"| {size:N0} | failed (exit {(child.HasExited ? child.ExitCode : -1)}) |");
+                continue;
+            }
+
+            Console.Write(row);
+        }
+
+        return 0;
+    }
+
+    public static bool IsChild(string[] args) => args.Length > 1 && args[0] == ChildSwitch;
+
+    public static int RunChild(string[] args)
+    {
+        int size = int.Parse(args[1], CultureInfo.InvariantCulture);
+        Build(size);
+        long managedBefore = GC.GetTotalMemory(forceFullCollection: true);
+        long rssBefore = Environment.WorkingSet;
+        var clock = Stopwatch.StartNew();
+        HeapSnapshot heap = HeapSnapshot.Capture();
+        double capture = clock.Elapsed.TotalMilliseconds;
+        IReadOnlyList<TypeStatistic> types = heap.TypeStatistics();
+        RootPath? path = heap.FindPathToRoot(heap.ObjectsOfType(typeof(Node))[size / 2]);
+        double total = clock.Elapsed.TotalMilliseconds;
+        long managedAfter = GC.GetTotalMemory(forceFullCollection: true);
+        long peakRss = PeakRss();
+        GC.KeepAlive(types);
+        GC.KeepAlive(path);
+        GC.KeepAlive(heap);
+        GC.KeepAlive(s_chains);
+        double perObject = (double)(managedAfter - managedBefore) / heap.ObjectCount;
+        double rssPerObject = peakRss > 0 ? (double)(peakRss - rssBefore) / heap.ObjectCount : double.NaN;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {size:N0} | {heap.ObjectCount:N0} | {capture:0} | {total - capture:0} | {total:0} | {heap.ObjectCount / (total / 1000):N0} | {perObject:0} | {rssPerObject:0} |"));
+        return 0;
+    }
+
+    /// <summary>Chains of 1,000 linked nodes, every tenth also referencing a node of the previous chain.</summary>
+    private static void Build(int size)
+    {
+        s_chains = new Node[(size / 1_000) + 1];
+        Node? previous = null;
+        for (int i = 0; i < size; i++)
+        {
+            var node = new Node { Next = i % 1_000 == 0 ? null : previous, Value = i };
+            if (i % 10 == 0 && i >= 1_000)
+            {
+                node.Other = s_chains[(i / 1_000) - 1];
+            }
+
+            if (i % 1_000 == 999 || i == size - 1)
+            {
+                s_chains[i / 1_000] = node;
+            }
+
+            previous = node;
+        }
+    }
+
+    /// <summary>Peak resident set of this process (VmHWM), or -1 where /proc is not available.</summary>
+    private static long PeakRss()
+    {
+        try
+        {
+            string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private sealed class Node
+    {
+        public Node? Next { get; set; }
+
+        public Node? Other { get; set; }
+
+        public int Value { get; set; }
+    }
+}
