@@ -144,6 +144,12 @@ internal sealed class DominatorTree
             var bucketHead = new int[size];
             var bucketNext = new int[size];
             Array.Fill(bucketHead, None);
+            var rooted = new bool[size];
+            foreach (HeapRoot root in _graph.Roots)
+            {
+                rooted[root.Node] = true;
+            }
+
             for (int v = 0; v < size; v++)
             {
                 _semi[v] = _dfnum[v];
@@ -156,8 +162,9 @@ internal sealed class DominatorTree
                 int w = _vertex[k];
                 int p = _parent[w];
 
-                // The tree parent is always a predecessor (it is the virtual root for roots and unreached objects).
-                _semi[w] = Math.Min(_semi[w], _semi[Eval(p)]);
+                // The tree parent is always a predecessor. The virtual root is a predecessor of every root object, also
+                // of one the search first reached from another root, and of each unreached object it started from.
+                _semi[w] = rooted[w] ? 0 : Math.Min(_semi[w], _semi[Eval(p)]);
                 for (int e = predStart[w]; e < predStart[w + 1]; e++)
                 {
                     int v = preds[e];
