@@ -180,32 +180,25 @@ internal sealed class HeapGraphBuilder
         var roots = new List<HeapRoot>(_roots.Count + _statics.Count);
         foreach ((ulong address, string field, bool threadLocal) in _statics)
         {
-            int node = AddressIndex.Of(addresses, address);
-            if (node >= 0)
-            {
-                roots.Add(new HeapRoot(node, threadLocal ? RootKind.ThreadStaticField : RootKind.StaticField, staticName(field, typeNames[types[node]])));
-            }
-            else
-            {
-                UnresolvedRoots++;
-            }
+            Add(address, threadLocal ? RootKind.ThreadStaticField : RootKind.StaticField, node => staticName(field, typeNames[types[node]]));
         }
 
         foreach ((ulong address, RootKind kind, string name) in _roots)
         {
-            Add(address, kind, name);
+            Add(address, kind, _ => name);
         }
 
         // Most precisely named kinds first, so the breadth-first search of root paths prefers a static field over a
         // stack slot that holds the same object. The sort is stable: the runtime's order stays within a kind.
         return [.. roots.OrderBy(r => r.Kind)];
 
-        void Add(ulong address, RootKind kind, string name)
+        void Add(ulong address, RootKind kind, Func<int, string> name)
         {
+            // Stack roots may be interior pointers: resolve to the object that contains the address.
             int node = AddressIndex.Containing(addresses, sizes, address);
             if (node >= 0)
             {
-                roots.Add(new HeapRoot(node, kind, name));
+                roots.Add(new HeapRoot(node, kind, name(node)));
             }
             else
             {
