@@ -21,6 +21,7 @@ public sealed class HeapSnapshot
 {
     private readonly IReadOnlyList<SampledObject>? _sampled;
     private readonly int[] _sampledNodes = [];
+    private readonly Lazy<(long[] Counts, long[] Sizes)> _typeTotals;
 
     private HeapSnapshot(HeapGraph graph, DateTimeOffset capturedAt, TimeSpan duration, IReadOnlyList<SampledObject>? sampled)
     {
@@ -28,6 +29,7 @@ public sealed class HeapSnapshot
         CapturedAt = capturedAt;
         CaptureDuration = duration;
         _sampled = sampled;
+        _typeTotals = new(TypeTotals);
         if (sampled is not null)
         {
             _sampledNodes = AllocationSiteJoin.Locate(graph, sampled);
@@ -113,7 +115,7 @@ public sealed class HeapSnapshot
     /// <summary>Count, size and retained size per type, largest size first.</summary>
     public IReadOnlyList<TypeStatistic> TypeStatistics()
     {
-        (long[] counts, long[] sizes) = TypeTotals();
+        (long[] counts, long[] sizes) = _typeTotals.Value;
         long[] retained = Graph.Dominators.RetainedSizeByType();
         var result = new List<TypeStatistic>();
         for (int t = 0; t < counts.Length; t++)
@@ -295,7 +297,7 @@ public sealed class HeapSnapshot
 
     private Dictionary<string, (long Count, long Size)> TotalsByName()
     {
-        (long[] counts, long[] sizes) = TypeTotals();
+        (long[] counts, long[] sizes) = _typeTotals.Value;
         var totals = new Dictionary<string, (long Count, long Size)>(StringComparer.Ordinal);
         for (int t = 0; t < counts.Length; t++)
         {

@@ -51,7 +51,7 @@ internal sealed class HeapDumpDecoder
         new ClrRundownTraceEventParser(source).LoaderModuleDCStop += data => _modulePaths[(ulong)data.ModuleID] = data.ModuleILPath;
     }
 
-    internal static (RootKind Kind, string Name) Classify(GCRootKind kind, GCRootFlags flags) => kind switch
+    private static (RootKind Kind, string Name) Classify(GCRootKind kind, GCRootFlags flags) => kind switch
     {
         GCRootKind.Stack => (RootKind.Stack, "thread stack"),
         GCRootKind.Finalizer => (RootKind.FinalizerQueue, "finalization queue"),

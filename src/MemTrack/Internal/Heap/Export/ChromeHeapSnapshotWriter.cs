@@ -267,7 +267,7 @@ internal static class ChromeHeapSnapshotWriter
         }
     }
 
-    /// <summary>The rooted objects of one <see cref="RootKind"/>, deduplicated by (object, root name).</summary>
+    /// <summary>The rooted objects of one <see cref="RootKind"/> (the graph's roots are distinct).</summary>
     private sealed class RootCategory(int nameId)
     {
         public int NameId { get; } = nameId;
@@ -285,23 +285,11 @@ internal static class ChromeHeapSnapshotWriter
             RootNameId = strings.Intern(string.Empty);
             GcRootsNameId = strings.Intern("(GC roots)");
             var byKind = new RootCategory?[Enum.GetValues<RootKind>().Length];
-            var seenRoots = new HashSet<(RootKind Kind, int Node, string Name)>();
             var shortcut = new bool[graph.NodeCount];
             foreach (HeapRoot root in graph.Roots)
             {
-                if (!seenRoots.Add((root.Kind, root.Node, root.Name)))
-                {
-                    continue;
-                }
-
                 int nameId = strings.Intern(root.Name);
-                int kind = (int)root.Kind;
-                if ((uint)kind >= (uint)byKind.Length)
-                {
-                    kind = (int)RootKind.Other;
-                }
-
-                RootCategory category = byKind[kind] ??= new RootCategory(strings.Intern(CategoryName((RootKind)kind)));
+                RootCategory category = byKind[(int)root.Kind] ??= new RootCategory(strings.Intern(CategoryName(root.Kind)));
                 category.Nodes.Add(root.Node);
                 category.NameIds.Add(nameId);
                 SyntheticEdgeCount++;

@@ -57,14 +57,13 @@ internal static class DotWriter
             writer.WriteLine();
         }
 
-        // Root boxes: one per distinct (kind, name) holding a shown object.
-        var seenRoots = new HashSet<(int Node, RootKind Kind, string Name)>();
+        // Root boxes: one per root holding a shown object (the graph's roots are distinct).
         HeapRoot[] roots = graph.Roots;
         var rootEdges = new List<(int Root, int Node)>();
         for (int r = 0; r < roots.Length; r++)
         {
             HeapRoot root = roots[r];
-            if (!walk.IsIncluded(root.Node) || !seenRoots.Add((root.Node, root.Kind, root.Name)))
+            if (!walk.IsIncluded(root.Node))
             {
                 continue;
             }
@@ -178,7 +177,6 @@ internal static class DotWriter
         /// <summary>Per node: in the level being expanded.</summary>
         private readonly bool[] _frontier;
 
-        private readonly bool[] _isRoot;
         private readonly List<bool> _expanded = [];
         private readonly HashSet<long> _edgeSet = [];
         private readonly HashSet<int> _lostReferrersOf = [];
@@ -191,11 +189,6 @@ internal static class DotWriter
             _slot = new int[graph.NodeCount];
             Array.Fill(_slot, Unseen);
             _frontier = new bool[graph.NodeCount];
-            _isRoot = new bool[graph.NodeCount];
-            foreach (HeapRoot root in graph.Roots)
-            {
-                _isRoot[root.Node] = true;
-            }
         }
 
         public int MaxNodes { get; }
@@ -322,7 +315,7 @@ internal static class DotWriter
             _expanded.Add(false);
 
             // The walk goes no further than the depth bound, and not past GC roots: the root explains the object.
-            if (depth < _maxDepth && !_isRoot[node])
+            if (depth < _maxDepth && !_graph.IsRooted[node])
             {
                 level.Add(node);
             }

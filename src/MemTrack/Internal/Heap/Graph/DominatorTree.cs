@@ -16,6 +16,7 @@ internal sealed class DominatorTree
     private readonly int[] _idom;
 
     private readonly long[] _retained;
+    private long[]? _retainedByType;
 
     public DominatorTree(HeapGraph graph)
     {
@@ -44,7 +45,9 @@ internal sealed class DominatorTree
     /// Retained size per type: the sum over the objects of the type that no other object of the same type dominates,
     /// so nested objects of one type (a linked list's nodes) are not counted twice.
     /// </summary>
-    public long[] RetainedSizeByType()
+    public long[] RetainedSizeByType() => _retainedByType ??= ComputeRetainedSizeByType();
+
+    private long[] ComputeRetainedSizeByType()
     {
         int n = _graph.NodeCount;
         int[] types = _graph.Types;
@@ -144,11 +147,7 @@ internal sealed class DominatorTree
             var bucketHead = new int[size];
             var bucketNext = new int[size];
             Array.Fill(bucketHead, None);
-            var rooted = new bool[size];
-            foreach (HeapRoot root in _graph.Roots)
-            {
-                rooted[root.Node] = true;
-            }
+            bool[] rooted = _graph.IsRooted;
 
             for (int v = 0; v < size; v++)
             {

@@ -19,7 +19,17 @@ internal sealed class HeapGraph
         TypeNames = typeNames;
         EdgeStart = edgeStart;
         EdgeTargets = edgeTargets;
-        Roots = roots;
+
+        // The runtime reports one object many times from the same kind of root (a stack root per frame that holds
+        // it): identical roots are kept once. Most precisely named kinds first, so the breadth-first search of root
+        // paths prefers a static field over a stack slot that holds the same object; the sort is stable.
+        Roots = [.. roots.Distinct().OrderBy(r => r.Kind)];
+        IsRooted = new bool[addresses.Length];
+        foreach (HeapRoot root in Roots)
+        {
+            IsRooted[root.Node] = true;
+        }
+
         long total = 0;
         foreach (long size in sizes)
         {
@@ -50,8 +60,11 @@ internal sealed class HeapGraph
 
     public int[] EdgeTargets { get; }
 
-    /// <summary>The roots, most precisely named kinds first (<see cref="RootKind"/> order).</summary>
+    /// <summary>The distinct roots, most precisely named kinds first (<see cref="RootKind"/> order).</summary>
     public HeapRoot[] Roots { get; }
+
+    /// <summary>Per node: whether some root holds it.</summary>
+    public bool[] IsRooted { get; }
 
     public DominatorTree Dominators
     {

@@ -188,9 +188,7 @@ internal sealed class HeapGraphBuilder
             Add(address, kind, _ => name);
         }
 
-        // Most precisely named kinds first, so the breadth-first search of root paths prefers a static field over a
-        // stack slot that holds the same object. The sort is stable: the runtime's order stays within a kind.
-        return [.. roots.OrderBy(r => r.Kind)];
+        return [.. roots];
 
         void Add(ulong address, RootKind kind, Func<int, string> name)
         {

@@ -45,37 +45,36 @@ internal sealed class RootPaths
     }
 
     /// <summary>The root that holds <paramref name="node"/> on its shortest path, or null when no reported root reaches it.</summary>
-    public HeapRoot? RootOf(int node)
-    {
-        if (_previous[node] == Unreached)
-        {
-            return null;
-        }
-
-        while (_previous[node] >= 0)
-        {
-            node = _previous[node];
-        }
-
-        return _graph.Roots[-_previous[node] - 2];
-    }
+    public HeapRoot? RootOf(int node) => WalkBack(node, collect: null);
 
     /// <summary>The nodes from the root object down to <paramref name="node"/>, or null when no reported root reaches it.</summary>
     public (HeapRoot Root, int[] Nodes)? PathTo(int node)
     {
+        var path = new List<int>();
+        if (WalkBack(node, path) is not HeapRoot root)
+        {
+            return null;
+        }
+
+        path.Reverse();
+        return (root, path.ToArray());
+    }
+
+    /// <summary>Walks back from <paramref name="node"/> to its root object, adding each node to <paramref name="collect"/> when given.</summary>
+    private HeapRoot? WalkBack(int node, List<int>? collect)
+    {
         if (_previous[node] == Unreached)
         {
             return null;
         }
 
-        var path = new List<int> { node };
+        collect?.Add(node);
         while (_previous[node] >= 0)
         {
             node = _previous[node];
-            path.Add(node);
+            collect?.Add(node);
         }
 
-        path.Reverse();
-        return (_graph.Roots[-_previous[node] - 2], path.ToArray());
+        return _graph.Roots[-_previous[node] - 2];
     }
 }

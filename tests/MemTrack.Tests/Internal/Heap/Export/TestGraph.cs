@@ -1,4 +1,5 @@
 using MemTrack.Internal.Heap.Graph;
+using MemTrack.Tests.Internal.Heap.Graph;
 
 namespace MemTrack.Tests.Internal.Heap.Export;
 
@@ -39,23 +40,7 @@ internal sealed class TestGraph
         return this;
     }
 
-    public HeapGraph Build()
-    {
-        int n = _types.Count;
-        var addresses = new ulong[n];
-        var edgeStart = new int[n + 1];
-        var edgeTargets = new List<int>();
-        for (int i = 0; i < n; i++)
-        {
-            addresses[i] = 0x10000UL + ((ulong)i * 0x40);
-            edgeStart[i] = edgeTargets.Count;
-            edgeTargets.AddRange(_references[i]);
-        }
-
-        edgeStart[n] = edgeTargets.Count;
-        HeapRoot[] roots = [.. _roots.OrderBy(r => r.Kind)];
-        return new HeapGraph(addresses, [.. _sizes], [.. _types], [.. _typeNames], edgeStart, [.. edgeTargets], roots);
-    }
+    public HeapGraph Build() => GraphFixtures.Create([.. _sizes], [.. _types], [.. _typeNames], _references, _roots);
 
     /// <summary>
     /// The sample heap: static root -> List -> array -> 3 orders; two orders share a customer; the third is in a

@@ -7,7 +7,7 @@ internal static class GraphFixtures
 {
     private static readonly RootKind[] Kinds = Enum.GetValues<RootKind>();
 
-    /// <summary>A graph from per-node reference lists; addresses ascend with the index, roots are sorted by kind.</summary>
+    /// <summary>A graph from per-node reference lists; addresses ascend with the index (the graph sorts the roots by kind).</summary>
     public static HeapGraph Create(long[] sizes, int[] types, string[] typeNames, IReadOnlyList<IReadOnlyList<int>> references, IEnumerable<HeapRoot> roots)
     {
         int n = sizes.Length;
@@ -22,7 +22,7 @@ internal static class GraphFixtures
         }
 
         edgeStart[n] = targets.Count;
-        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, [.. targets], [.. roots.OrderBy(r => r.Kind)]);
+        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, [.. targets], [.. roots]);
     }
 
     /// <summary>
