@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MemTrack.Internal.Heap.Capture;
 using MemTrack.Tests.TestSupport;
 
 namespace MemTrack.Tests;
@@ -190,6 +191,21 @@ public sealed class HeapSnapshotTests : IDisposable
         var error = Assert.ThrowsAny<MemTrackException>(() => HeapSnapshot.Capture(new HeapCaptureOptions { BufferSizeMB = HeapCaptureOptions.MinBufferSizeMB }));
         Assert.Contains(nameof(HeapCaptureOptions.BufferSizeMB), error.Message, StringComparison.Ordinal);
         Assert.Contains("lost", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADumpThatDoesNotCompleteInTimeFailsNamesTheOptionAndTheNextCaptureWorks()
+    {
+        // Below the public minimum of 1 s (the options are validated by Capture, not by the session), so the dump
+        // cannot arrive in time on any machine.
+        var tooShort = new HeapCaptureOptions { Timeout = TimeSpan.FromMilliseconds(1) };
+        var error = Assert.Throws<MemTrackException>(() => HeapDumpSession.Run(tooShort));
+        Assert.Contains("did not complete within", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(HeapCaptureOptions) + "." + nameof(HeapCaptureOptions.Timeout), error.Message, StringComparison.Ordinal);
+
+        s_cache = [];
+        AddLeaky(10);
+        Assert.Equal(10, HeapSnapshot.Capture().ObjectsOfType(LeakyName).Count);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal sealed class HeapGraphBuilder
     /// <summary>A dependent handle: <paramref name="value"/> lives as long as <paramref name="key"/> does (an edge key -> value).</summary>
     public void AddDependent(ulong key, ulong value) => _dependents.Add((key, value));
 
-    /// <summary>Builds the graph.</summary>
+    /// <summary>Builds the graph, releasing the stream lists as they are consumed (the builder is spent afterwards).</summary>
     /// <param name="staticName">Names a static root from its field name and the type name of the object it holds.</param>
     public HeapGraph Build(Func<string, string, string> staticName)
     {
@@ -64,6 +64,7 @@ internal sealed class HeapGraphBuilder
 
         int n = _addresses.Count;
         ulong[] addresses = [.. _addresses];
+        Release(_addresses);
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -85,6 +86,9 @@ internal sealed class HeapGraphBuilder
             sizes[rank[i]] = _sizes[i];
             types[rank[i]] = typeIndex[_typeIds[i]];
         }
+
+        Release(_sizes);
+        Release(_typeIds);
 
         (int[] edgeStart, int[] edgeTargets) = Edges(addresses, order);
         HeapRoot[] roots = Roots(addresses, sizes, types, typeNames, staticName);
@@ -125,7 +129,7 @@ internal sealed class HeapGraphBuilder
         int n = order.Length;
         ReadOnlySpan<int> counts = CollectionsMarshal.AsSpan(_edgeCounts);
         ReadOnlySpan<ulong> edges = CollectionsMarshal.AsSpan(_edges);
-        var streamStart = new long[n + 1];
+        var streamStart = new int[n + 1];
         for (int i = 0; i < n; i++)
         {
             streamStart[i + 1] = streamStart[i] + counts[i];
@@ -144,18 +148,19 @@ internal sealed class HeapGraphBuilder
 
         dependents.Sort();
         var start = new int[n + 1];
-        var targets = new List<int>(edges.Length + dependents.Count);
+        var targets = new int[edges.Length + dependents.Count];
+        int count = 0;
         int nextDependent = 0;
         long external = 0;
         for (int sorted = 0; sorted < n; sorted++)
         {
             int stream = order[sorted];
-            for (long e = streamStart[stream]; e < streamStart[stream + 1]; e++)
+            for (int e = streamStart[stream]; e < streamStart[stream + 1]; e++)
             {
-                int target = AddressIndex.Of(addresses, edges[(int)e]);
+                int target = AddressIndex.Of(addresses, edges[e]);
                 if (target >= 0)
                 {
-                    targets.Add(target);
+                    targets[count++] = target;
                 }
                 else
                 {
@@ -165,14 +170,24 @@ internal sealed class HeapGraphBuilder
 
             while (nextDependent < dependents.Count && dependents[nextDependent].Key == sorted)
             {
-                targets.Add(dependents[nextDependent++].Value);
+                targets[count++] = dependents[nextDependent++].Value;
             }
 
-            start[sorted + 1] = targets.Count;
+            start[sorted + 1] = count;
         }
 
         ExternalReferences = external;
-        return (start, [.. targets]);
+        Release(_edges);
+        Release(_edgeCounts);
+        Array.Resize(ref targets, count);
+        return (start, targets);
+    }
+
+    /// <summary>Gives a consumed stream list's memory back before the next arrays are allocated.</summary>
+    private static void Release<T>(List<T> list)
+    {
+        list.Clear();
+        list.TrimExcess();
     }
 
     private HeapRoot[] Roots(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, Func<string, string, string> staticName)
