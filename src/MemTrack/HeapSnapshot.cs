@@ -13,9 +13,20 @@ namespace MemTrack;
 /// (<see cref="RetainedSize"/>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// A capture pauses the application for one full blocking GC while the runtime writes the graph (about half a second
 /// per million objects here, docs/performance.md), so take it when investigating, not on a hot path. It works whether
 /// or not <see cref="MemTracker"/> is tracing. The graph is held in flat arrays, about 60 bytes per object.
+/// </para>
+/// <para>
+/// MemTrack's own objects are left out of the census (<see cref="TypeStatistics"/>, <see cref="CompareTo"/>,
+/// <see cref="ObjectsOfType(string)"/>), so that captures in a row do not show MemTrack's state growing: objects of
+/// types defined in MemTrack or the diagnostics libraries it runs on (TraceEvent, NETCore.Client), or arrays and
+/// generic instantiations of them, and whatever only such objects or MemTrack's static fields hold (the running
+/// tracer's tables, earlier captures you still hold). An object also reachable from your own roots without passing
+/// through them stays in. <see cref="ObjectCount"/>, <see cref="ReferenceCount"/> and <see cref="TotalSize"/> count the
+/// whole heap, own objects included.
+/// </para>
 /// </remarks>
 public sealed class HeapSnapshot
 {
@@ -42,13 +53,13 @@ public sealed class HeapSnapshot
     /// <summary>How long the capture took, from the request to the graph in memory.</summary>
     public TimeSpan CaptureDuration { get; }
 
-    /// <summary>Live objects in the capture.</summary>
+    /// <summary>Live objects in the capture: the whole heap, MemTrack's own objects included (unlike <see cref="TypeStatistics"/>).</summary>
     public int ObjectCount => Graph.NodeCount;
 
-    /// <summary>References between them.</summary>
+    /// <summary>References between them, MemTrack's own objects included.</summary>
     public int ReferenceCount => Graph.EdgeCount;
 
-    /// <summary>Their total shallow size in bytes.</summary>
+    /// <summary>Their total shallow size in bytes, MemTrack's own objects included (so above the sum of <see cref="TypeStatistics"/>).</summary>
     public long TotalSize => Graph.TotalSize;
 
     /// <summary>
@@ -75,9 +86,10 @@ public sealed class HeapSnapshot
         options.Validate();
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        HeapGraph graph = HeapDumpSession.Run(options);
+        IReadOnlyList<SampledObject>? sampled = null;
+        HeapGraph graph = HeapDumpSession.Run(options, () => sampled = SampledLiveObjects());
         TimeSpan duration = clock.Elapsed;
-        return new HeapSnapshot(graph, now, duration, SampledLiveObjects());
+        return new HeapSnapshot(graph, now, duration, sampled);
     }
 
     /// <summary>
@@ -112,7 +124,10 @@ public sealed class HeapSnapshot
         return AllocationSites(RuntimeTypeName.Of(type));
     }
 
-    /// <summary>Count, size and retained size per type, largest size first.</summary>
+    /// <summary>
+    /// Count, size and retained size per type, largest size first, without MemTrack's own objects (see the remarks on
+    /// <see cref="HeapSnapshot"/>).
+    /// </summary>
     public IReadOnlyList<TypeStatistic> TypeStatistics()
     {
         (long[] counts, long[] sizes) = _typeTotals.Value;
@@ -132,7 +147,7 @@ public sealed class HeapSnapshot
 
     /// <summary>
     /// The change per type from an older capture, largest absolute size change first; types that did not change are
-    /// left out.
+    /// left out, and so are MemTrack's own objects in both captures (see the remarks on <see cref="HeapSnapshot"/>).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="old"/> is null.</exception>
     public IReadOnlyList<TypeStatisticDiff> CompareTo(HeapSnapshot old)
@@ -159,7 +174,10 @@ public sealed class HeapSnapshot
         return result;
     }
 
-    /// <summary>The objects of a type, by the runtime's name for it (objgraph's <c>by_type</c>); empty when there are none.</summary>
+    /// <summary>
+    /// The objects of a type, by the runtime's name for it (objgraph's <c>by_type</c>), without MemTrack's own objects;
+    /// empty when there are none.
+    /// </summary>
     /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>, e.g. <c>MyApp.Order</c> or <c>System.Byte[]</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
     public IReadOnlyList<HeapObject> ObjectsOfType(string typeName)
@@ -173,9 +191,10 @@ public sealed class HeapSnapshot
         }
 
         int[] types = Graph.Types;
+        bool[] own = Graph.IsOwn;
         for (int node = 0; node < types.Length; node++)
         {
-            if (types[node] == type)
+            if (types[node] == type && !own[node])
             {
                 result.Add(new HeapObject(this, node));
             }
@@ -184,7 +203,7 @@ public sealed class HeapSnapshot
         return result;
     }
 
-    /// <summary>The objects of exactly <paramref name="type"/> (not of derived types); empty when there are none.</summary>
+    /// <summary>The objects of exactly <paramref name="type"/> (not of derived types), without MemTrack's own objects; empty when there are none.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="type"/> is null.</exception>
     public IReadOnlyList<HeapObject> ObjectsOfType(Type type)
     {
@@ -256,7 +275,7 @@ public sealed class HeapSnapshot
     public override string ToString() =>
         FormattableString.Invariant($"HeapSnapshot: {ObjectCount} objects, {TotalSize} bytes, captured in {CaptureDuration.TotalMilliseconds:0} ms");
 
-    /// <summary>The tracer's live samples after the capture's GC, or null when it is not tracing live objects (or fails: the capture stands alone).</summary>
+    /// <summary>The tracer's live samples right after the capture's GC, or null when it is not tracing live objects (or fails: the capture stands alone).</summary>
     private static IReadOnlyList<SampledObject>? SampledLiveObjects()
     {
         try
@@ -280,14 +299,21 @@ public sealed class HeapSnapshot
         return target.Node;
     }
 
+    /// <summary>Count and size per type index, MemTrack's own objects left out.</summary>
     private (long[] Counts, long[] Sizes) TypeTotals()
     {
         var counts = new long[Graph.TypeNames.Length];
         var sizes = new long[Graph.TypeNames.Length];
         int[] types = Graph.Types;
         long[] objectSizes = Graph.Sizes;
+        bool[] own = Graph.IsOwn;
         for (int node = 0; node < types.Length; node++)
         {
+            if (own[node])
+            {
+                continue;
+            }
+
             counts[types[node]]++;
             sizes[types[node]] += objectSizes[node];
         }

@@ -103,6 +103,38 @@ public static class MemTracker
     /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
     public static Snapshot TakeSnapshot() => RequireTracer().TakeSnapshot(collect: false);
 
+    /// <summary>
+    /// Traces a block of code, for tests: starts the tracer with <paramref name="depth"/> frames when it is off (and
+    /// stops it when the region is disposed), and snapshots the start, so <see cref="TracedRegion.CompareToStart"/>
+    /// shows what each site allocated or kept alive inside the block. When tracing is already on, the region uses it
+    /// as it is.
+    /// </summary>
+    /// <param name="depth">Frames kept per traceback when the region starts the tracer, 1 to 100. Default 10.</param>
+    /// <returns>The region; dispose it at the end of the block.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is outside 1..100.</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
+    /// <exception cref="MemTrackException">The session could not be started or the start snapshot not taken.</exception>
+    public static TracedRegion Trace(int depth = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, MemTrackerOptions.MinDepth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MemTrackerOptions.MaxDepth);
+        return Trace(new MemTrackerOptions { Depth = depth });
+    }
+
+    /// <summary>Traces a block of code with <paramref name="options"/> when tracing is off (see <see cref="Trace(int)"/>).</summary>
+    /// <param name="options">The settings the region starts the tracer with.</param>
+    /// <returns>The region; dispose it at the end of the block.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
+    /// <exception cref="MemTrackException">The session could not be started or the start snapshot not taken.</exception>
+    public static TracedRegion Trace(MemTrackerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new TracedRegion(options);
+    }
+
     /// <summary>The running tracer, or null.</summary>
     internal static Tracer? Current => Volatile.Read(ref s_tracer);
 

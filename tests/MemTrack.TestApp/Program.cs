@@ -26,6 +26,25 @@ switch (scenario)
         Console.WriteLine("tracing");
         return 0;
 
+    case "no-leaks":
+        // A heap assertion where the heap cannot be captured must fail loudly, never pass.
+        try
+        {
+            MemoryAssert.NoLeaks(() => _ = new object());
+            Console.WriteLine("passed");
+            return 0;
+        }
+        catch (MemoryAssertionException ex)
+        {
+            Console.WriteLine($"MemoryAssertionException: {ex.Message}");
+            return 1;
+        }
+        catch (MemTrackException ex)
+        {
+            Console.WriteLine($"{ex.GetType().Name}: {ex.Message}");
+            return 3;
+        }
+
     case "live":
         return LiveScenario.Run();
 

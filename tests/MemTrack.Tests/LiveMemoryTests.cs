@@ -177,7 +177,7 @@ public sealed class LiveMemoryTests : IDisposable
         GC.Collect();
         LiveWorkloads.Churn(3_000_000);
         Snapshot collected = MemTracker.TakeSnapshot(collect: true);
-        Trace churn = collected.Traces.Single(t => t.Traceback.Count > 0 && t.Traceback[0].FileName!.EndsWith(WorkloadFile, StringComparison.Ordinal) && t.Traceback[0].Method.EndsWith("Churn", StringComparison.Ordinal));
+        Trace churn = collected.Traces.Single(t => t.Traceback.Count > 0 && t.Traceback[0].FileName?.EndsWith(WorkloadFile, StringComparison.Ordinal) == true && t.Traceback[0].Method.EndsWith("Churn", StringComparison.Ordinal));
         Assert.True(churn.SampleCount > 5);
         Assert.Equal(0, churn.LiveSampleCount);
     }

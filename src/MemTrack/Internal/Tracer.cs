@@ -84,7 +84,7 @@ internal sealed class Tracer : IDisposable
     {
         if (collect)
         {
-            CollectGarbage();
+            GarbageCollection.Full();
         }
 
         long exact = AllocatedBytes;
@@ -205,13 +205,6 @@ internal sealed class Tracer : IDisposable
     }
 
     /// <summary>Full blocking collections, with finalizers run in between, so that what is dead is no longer counted as live.</summary>
-    private static void CollectGarbage()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     private void RequireLiveTracking()
     {
         if (_liveObjects is null)

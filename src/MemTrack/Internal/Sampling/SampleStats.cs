@@ -66,6 +66,19 @@ internal struct SampleStats : IEquatable<SampleStats>
         CountVariance += other.CountVariance;
     }
 
+    /// <summary>
+    /// The samples of <paramref name="later"/> that <paramref name="earlier"/> does not hold, when both count the same
+    /// samples cumulatively (one tracing epoch): the sums and their variances are differences; never below zero.
+    /// </summary>
+    public static SampleStats Since(in SampleStats later, in SampleStats earlier) => new()
+    {
+        Samples = Math.Max(later.Samples - earlier.Samples, 0),
+        Size = Math.Max(later.Size - earlier.Size, 0),
+        Count = Math.Max(later.Count - earlier.Count, 0),
+        SizeVariance = Math.Max(later.SizeVariance - earlier.SizeVariance, 0),
+        CountVariance = Math.Max(later.CountVariance - earlier.CountVariance, 0),
+    };
+
     private void Accumulate(long objectSize, int sign)
     {
         double pi = InclusionProbability(objectSize);

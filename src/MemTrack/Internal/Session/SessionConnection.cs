@@ -13,7 +13,7 @@ internal static class SessionConnection
     /// </summary>
     public static EventPipeSession Connect(DiagnosticsClient client, EventPipeSessionConfiguration configuration)
     {
-        Task<EventPipeSession> connect = Task.Run(() => client.StartEventPipeSession(configuration));
+        Task<EventPipeSession> connect = OnOwnThread(() => client.StartEventPipeSession(configuration), "MemTrack session start");
         try
         {
             if (connect.Wait(ConnectTimeout))
@@ -34,20 +34,48 @@ internal static class SessionConnection
     }
 
     /// <summary>
-    /// Asks the runtime to stop the session from a pool thread, so the caller's reader can keep draining the stream
-    /// meanwhile (the stop-time deadlock of dotnet/runtime#1892, #36108). Never throws.
+    /// Asks the runtime to stop the session from a thread of its own, so the caller's reader can keep draining the
+    /// stream meanwhile (the stop-time deadlock of dotnet/runtime#1892, #36108). Never throws.
     /// </summary>
-    public static Task StopInBackground(EventPipeSession session) => Task.Run(() =>
+    public static Task StopInBackground(EventPipeSession session) => OnOwnThread(
+        () =>
+        {
+            try
+            {
+                session.Stop();
+            }
+            catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException)
+            {
+                // The session is already gone; the reader will see the end of the stream.
+            }
+
+            return true;
+        },
+        "MemTrack session stop");
+
+    /// <summary>
+    /// Runs blocking IPC work on a background thread of its own, not the thread pool: the caller waits for it with a
+    /// timeout, and a caller that is itself a pool thread must not starve the pool (which would make it inject
+    /// threads, visible as growth between heap captures). The task carries the work's exception.
+    /// </summary>
+    private static Task<T> OnOwnThread<T>(Func<T> work, string name)
     {
-        try
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            session.Stop();
-        }
-        catch (Exception ex) when (ex is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException)
-        {
-            // The session is already gone; the reader will see the end of the stream.
-        }
-    });
+            try
+            {
+                completion.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex); // observed by the caller's wait, never thrown on this thread
+            }
+        })
+        { IsBackground = true, Name = name };
+        thread.Start();
+        return completion.Task;
+    }
 
     public static void DisposeQuietly(EventPipeSession session)
     {

@@ -68,4 +68,30 @@ public sealed class SiteTableTests
         Assert.Equal(3, stacks.Count);
         Assert.Equal(5, stacks.Get(a).TotalFrames);
     }
+
+    [Fact]
+    public void TheHotPathOfAKnownSiteAllocatesNothing()
+    {
+        var table = new SiteTable(10);
+        int slot = table.Add(1, 2, 100);
+        MemoryAssert.AllocatesNothing(() => table.Add(1, 2, 100), iterations: 10_000);
+        MemoryAssert.AllocatesNothing(
+            () =>
+            {
+                table.AddLive(slot, 100);
+                table.RemoveLive(slot, 100);
+            },
+            iterations: 10_000);
+    }
+
+    [Fact]
+    public void InterningAKnownStackAllocatesNothing()
+    {
+        var stacks = new StackTable();
+        int[] frames = [3, 1, 4, 1, 5];
+        int id = stacks.Intern(frames, 9);
+        int found = id;
+        MemoryAssert.AllocatesNothing(() => found = stacks.Intern(frames, 9), iterations: 10_000);
+        Assert.Equal(id, found);
+    }
 }

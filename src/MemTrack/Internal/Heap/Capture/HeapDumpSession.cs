@@ -31,7 +31,14 @@ internal static class HeapDumpSession
     private static readonly Dictionary<ulong, HeapTypeInfo> KnownTypes = [];
     private static readonly Dictionary<ulong, string> KnownModules = [];
 
-    public static HeapGraph Run(HeapCaptureOptions options)
+    /// <summary>Captures the heap.</summary>
+    /// <param name="options">Buffer size and timeout.</param>
+    /// <param name="dumped">
+    /// Runs as soon as the dump's GC has stopped, before the session is stopped and the graph built: the work
+    /// between the dump and anything that reads object addresses must stay small, since a GC in between (often a
+    /// gen1 one, the dump having just promoted the young objects) moves them away from the dump's addresses.
+    /// </param>
+    public static HeapGraph Run(HeapCaptureOptions options, Action? dumped = null)
     {
         if (!OneAtATime.Wait(options.Timeout))
         {
@@ -40,7 +47,7 @@ internal static class HeapDumpSession
 
         try
         {
-            return Capture(options);
+            return Capture(options, dumped);
         }
         finally
         {
@@ -48,7 +55,7 @@ internal static class HeapDumpSession
         }
     }
 
-    private static HeapGraph Capture(HeapCaptureOptions options)
+    private static HeapGraph Capture(HeapCaptureOptions options, Action? dumped)
     {
         var builder = new HeapGraphBuilder();
         var decoder = new HeapDumpDecoder(builder);
@@ -81,11 +88,21 @@ internal static class HeapDumpSession
         reader.Start();
 
         bool completed = WaitHandle.WaitAny([decoder.Completed.WaitHandle, finished.WaitHandle], options.Timeout) == 0;
-        Task stop = SessionConnection.StopInBackground(session);
-        bool drained = finished.Wait(DrainTimeout);
-        SessionConnection.DisposeQuietly(session);
-        _ = stop.Wait(drained ? DrainTimeout : TimeSpan.Zero);
-        _ = finished.Wait(DrainTimeout);
+        try
+        {
+            if (completed)
+            {
+                dumped?.Invoke();
+            }
+        }
+        finally
+        {
+            Task stop = SessionConnection.StopInBackground(session);
+            bool drained = finished.Wait(DrainTimeout);
+            SessionConnection.DisposeQuietly(session);
+            _ = stop.Wait(drained ? DrainTimeout : TimeSpan.Zero);
+            _ = finished.Wait(DrainTimeout);
+        }
 
         if (!completed)
         {
@@ -114,7 +131,7 @@ internal static class HeapDumpSession
         var namer = new HeapTypeNamer(KnownTypes, KnownModules);
         foreach (ulong typeId in KnownTypes.Keys)
         {
-            builder.AddType(typeId, namer.NameOf(typeId));
+            builder.AddType(typeId, namer.NameOf(typeId), namer.IsOwn(typeId));
         }
 
         return builder.Build(StaticFieldNames.Resolver());

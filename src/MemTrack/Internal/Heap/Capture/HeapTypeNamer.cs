@@ -9,6 +9,7 @@ namespace MemTrack.Internal.Heap.Capture;
 /// <c>Dictionary`2+Entry</c> is <c>Entry</c>); this rebuilds <c>Ns.Outer+Inner</c> names from the metadata of the
 /// defining module (found through the module rundown and the loaded assemblies, read in place), with generic
 /// arguments and array elements named the same way. A type whose module cannot be read keeps the runtime's name.
+/// The same module-to-assembly mapping says which types are MemTrack's own (<see cref="IsOwn(ulong)"/>).
 /// </summary>
 internal sealed class HeapTypeNamer
 {
@@ -17,6 +18,8 @@ internal sealed class HeapTypeNamer
     private readonly IReadOnlyDictionary<ulong, HeapTypeInfo> _types;
     private readonly Dictionary<ulong, MetadataTypeNames?> _modules = [];
     private readonly Dictionary<ulong, string> _names = [];
+    private readonly HashSet<ulong> _ownModules = [];
+    private readonly Dictionary<ulong, bool> _own = [];
 
     public HeapTypeNamer(IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modulePaths)
     {
@@ -32,13 +35,45 @@ internal sealed class HeapTypeNamer
 
         foreach ((ulong moduleId, string path) in modulePaths)
         {
-            _modules[moduleId] = byPath.TryGetValue(path, out Assembly? assembly) && MetadataTypeNames.ReaderOf(assembly) is MetadataReader reader
-                ? new MetadataTypeNames(reader)
-                : null;
+            if (!byPath.TryGetValue(path, out Assembly? assembly))
+            {
+                _modules[moduleId] = null;
+                continue;
+            }
+
+            _modules[moduleId] = MetadataTypeNames.ReaderOf(assembly) is MetadataReader reader ? new MetadataTypeNames(reader) : null;
+            if (OwnAssemblies.Contains(assembly))
+            {
+                _ownModules.Add(moduleId);
+            }
         }
     }
 
     public string NameOf(ulong typeId) => NameOf(typeId, 0);
+
+    /// <summary>
+    /// Whether the type is defined in one of the <see cref="OwnAssemblies"/>, or is an array or generic instantiation
+    /// with an own element or argument (<c>MemTrack.Trace[]</c>, <c>Dictionary`2[UInt64,HeapTypeInfo]</c>).
+    /// </summary>
+    public bool IsOwn(ulong typeId) => IsOwn(typeId, 0);
+
+    private bool IsOwn(ulong typeId, int depth)
+    {
+        if (_own.TryGetValue(typeId, out bool known))
+        {
+            return known;
+        }
+
+        if (!_types.TryGetValue(typeId, out HeapTypeInfo? type))
+        {
+            return false;
+        }
+
+        bool own = _ownModules.Contains(type.ModuleId)
+            || (depth < MaxNesting && type.Parameters.Any(p => IsOwn(p, depth + 1)));
+        _own[typeId] = own;
+        return own;
+    }
 
     private string NameOf(ulong typeId, int depth)
     {

@@ -9,19 +9,22 @@ namespace MemTrack.Internal.Heap.Capture;
 /// the type of the object it holds, not the type that declares it; this looks the field name up in the metadata of
 /// the loaded assemblies (read in place, no reflection objects, no type loading, no static constructor run) and, when
 /// several types declare a static field of that name, keeps those whose declared field type is the object's type.
-/// Each assembly's index is built once and kept for the life of the assembly.
+/// Each assembly's index is built once and kept for the life of the assembly. A root is MemTrack's own when every
+/// candidate declaring type is in one of the <see cref="OwnAssemblies"/>.
 /// </summary>
 internal static class StaticFieldNames
 {
-    private static readonly ConditionalWeakTable<Assembly, Dictionary<string, List<(string DeclaringType, string FieldType)>>> Indexes = [];
+    private static readonly ConditionalWeakTable<Assembly, StaticFieldIndex> Indexes = [];
 
     /// <summary>
-    /// <c>DeclaringType.field</c> when one declaring type fits, otherwise the field name with the candidates
-    /// (<c>s_instance (declared by one of: A, B)</c>) or with the object's type when no loaded metadata declares it.
+    /// Names a static root from its field name and the type of the object it holds: <c>DeclaringType.field</c> when
+    /// one declaring type fits, otherwise the field name with the candidates (<c>s_instance (declared by one of: A,
+    /// B)</c>) or with the object's type when no loaded metadata declares it. <c>IsOwn</c> when there are candidates
+    /// and all are declared in <see cref="OwnAssemblies"/>.
     /// </summary>
-    public static Func<string, string, string> Resolver()
+    public static Func<string, string, (string Name, bool IsOwn)> Resolver()
     {
-        var indexes = new List<Dictionary<string, List<(string DeclaringType, string FieldType)>>>();
+        var indexes = new List<StaticFieldIndex>();
         foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
             indexes.Add(Indexes.GetValue(assembly, Index));
@@ -29,12 +32,12 @@ internal static class StaticFieldNames
 
         return (field, objectType) =>
         {
-            var candidates = new List<(string DeclaringType, string FieldType)>();
-            foreach (Dictionary<string, List<(string DeclaringType, string FieldType)>> index in indexes)
+            var candidates = new List<(string DeclaringType, string FieldType, bool IsOwn)>();
+            foreach (StaticFieldIndex index in indexes)
             {
-                if (index.TryGetValue(field, out List<(string DeclaringType, string FieldType)>? found))
+                if (index.Fields.TryGetValue(field, out List<(string DeclaringType, string FieldType)>? found))
                 {
-                    candidates.AddRange(found);
+                    candidates.AddRange(found.Select(c => (c.DeclaringType, c.FieldType, index.IsOwnAssembly)));
                 }
             }
 
@@ -48,18 +51,19 @@ internal static class StaticFieldNames
             }
 
             string[] types = [.. candidates.Select(c => c.DeclaringType).Distinct()];
-            return types.Length switch
+            string name = types.Length switch
             {
                 0 => $"{field} (holding {objectType})",
                 1 => types[0] + "." + field,
                 _ => $"{field} (declared by one of: {string.Join(", ", types.Take(5))}{(types.Length > 5 ? ", ..." : string.Empty)})",
             };
+            return (name, candidates.Count > 0 && candidates.TrueForAll(c => c.IsOwn));
         };
     }
 
-    private static Dictionary<string, List<(string DeclaringType, string FieldType)>> Index(Assembly assembly)
+    private static StaticFieldIndex Index(Assembly assembly)
     {
-        var index = new Dictionary<string, List<(string DeclaringType, string FieldType)>>(StringComparer.Ordinal);
+        var index = new StaticFieldIndex(OwnAssemblies.Contains(assembly));
         if (MetadataTypeNames.ReaderOf(assembly) is not MetadataReader reader)
         {
             return index;
@@ -90,10 +94,10 @@ internal static class StaticFieldNames
                 }
 
                 string name = reader.GetString(field.Name);
-                if (!index.TryGetValue(name, out List<(string DeclaringType, string FieldType)>? list))
+                if (!index.Fields.TryGetValue(name, out List<(string DeclaringType, string FieldType)>? list))
                 {
                     list = [];
-                    index.Add(name, list);
+                    index.Fields.Add(name, list);
                 }
 
                 list.Add((declaringType, fieldType));

@@ -43,7 +43,8 @@ internal sealed class DominatorTree
 
     /// <summary>
     /// Retained size per type: the sum over the objects of the type that no other object of the same type dominates,
-    /// so nested objects of one type (a linked list's nodes) are not counted twice.
+    /// so nested objects of one type (a linked list's nodes) are not counted twice. MemTrack's own objects are left
+    /// out, as from the type statistics (<see cref="HeapGraph.IsOwn"/>).
     /// </summary>
     public long[] RetainedSizeByType() => _retainedByType ??= ComputeRetainedSizeByType();
 
@@ -51,6 +52,7 @@ internal sealed class DominatorTree
     {
         int n = _graph.NodeCount;
         int[] types = _graph.Types;
+        bool[] own = _graph.IsOwn;
 
         // Children lists of the dominator tree (compressed rows), then one depth-first walk that keeps, per type,
         // how many objects of that type are on the current path.
@@ -89,7 +91,9 @@ internal sealed class DominatorTree
             if (real)
             {
                 int type = types[node];
-                if (onPath[type] == 0)
+
+                // An own object dominates only own objects, so skipping it hides no user object below it.
+                if (onPath[type] == 0 && !own[node])
                 {
                     result[type] += _retained[node];
                 }

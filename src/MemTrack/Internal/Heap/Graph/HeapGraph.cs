@@ -2,21 +2,29 @@ namespace MemTrack.Internal.Heap.Graph;
 
 /// <summary>
 /// The object graph of one heap capture, in flat arrays (no object per node): nodes sorted by address, outgoing
-/// references in compressed sparse rows, and the GC roots. Analyses built on it (dominators, root paths) are computed
-/// on first use and cached; the graph itself is immutable.
+/// references in compressed sparse rows, and the GC roots. Analyses built on it (dominators, root paths, MemTrack's
+/// own objects) are computed on first use and cached; the graph itself is immutable.
 /// </summary>
 internal sealed class HeapGraph
 {
     private readonly Lock _gate = new();
     private DominatorTree? _dominators;
     private RootPaths? _rootPaths;
+    private bool[]? _isOwn;
 
-    public HeapGraph(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, int[] edgeStart, int[] edgeTargets, HeapRoot[] roots)
+    /// <summary>A graph over the given arrays; <c>ownTypes</c> flags the types of <see cref="OwnTypes"/>, null when none is own.</summary>
+    public HeapGraph(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, int[] edgeStart, int[] edgeTargets, HeapRoot[] roots, bool[]? ownTypes = null)
     {
+        if (ownTypes is not null && ownTypes.Length != typeNames.Length)
+        {
+            throw new ArgumentException("One own-type flag per type name is needed.", nameof(ownTypes));
+        }
+
         Addresses = addresses;
         Sizes = sizes;
         Types = types;
         TypeNames = typeNames;
+        OwnTypes = ownTypes ?? new bool[typeNames.Length];
         EdgeStart = edgeStart;
         EdgeTargets = edgeTargets;
 
@@ -55,6 +63,12 @@ internal sealed class HeapGraph
 
     public string[] TypeNames { get; }
 
+    /// <summary>
+    /// Per type index: defined in MemTrack or a library it runs on (TraceEvent, NETCore.Client), or an array or
+    /// generic instantiation of such a type.
+    /// </summary>
+    public bool[] OwnTypes { get; }
+
     /// <summary>Node i references <c>EdgeTargets[EdgeStart[i] .. EdgeStart[i + 1]]</c>; length NodeCount + 1.</summary>
     public int[] EdgeStart { get; }
 
@@ -88,9 +102,47 @@ internal sealed class HeapGraph
         }
     }
 
+    /// <summary>Per node: whether the object is MemTrack's own, held only through its objects (see <see cref="OwnObjects"/>).</summary>
+    public bool[] IsOwn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _isOwn ??= OwnObjects.Mark(this);
+            }
+        }
+    }
+
     public ReadOnlySpan<int> References(int node) => EdgeTargets.AsSpan(EdgeStart[node], EdgeStart[node + 1] - EdgeStart[node]);
 
     public string TypeName(int node) => TypeNames[Types[node]];
+
+    /// <summary>
+    /// Breadth-first from the first <paramref name="tail"/> nodes of <paramref name="queue"/> (already marked), marking
+    /// in <paramref name="marked"/> every node reached without entering a <paramref name="blocked"/> one. The queue
+    /// needs room for every node. With <paramref name="origin"/>, each node reached inherits the origin of the node it
+    /// was first reached from (which root holds it, for example).
+    /// </summary>
+    public void MarkReachable(int[] queue, int tail, bool[] marked, bool[] blocked, int[]? origin = null)
+    {
+        for (int head = 0; head < tail; head++)
+        {
+            int node = queue[head];
+            foreach (int child in References(node))
+            {
+                if (!marked[child] && !blocked[child])
+                {
+                    marked[child] = true;
+                    queue[tail++] = child;
+                    if (origin is not null)
+                    {
+                        origin[child] = origin[node];
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>The node at exactly <paramref name="address"/>, or -1.</summary>
     public int IndexOf(ulong address) => AddressIndex.Of(Addresses, address);

@@ -12,6 +12,7 @@ namespace MemTrack.Internal.Heap.Graph;
 internal sealed class HeapGraphBuilder
 {
     private readonly Dictionary<ulong, string> _typeNames = [];
+    private readonly HashSet<ulong> _ownTypes = [];
     private readonly List<ulong> _addresses = [];
     private readonly List<long> _sizes = [];
     private readonly List<ulong> _typeIds = [];
@@ -32,7 +33,19 @@ internal sealed class HeapGraphBuilder
     /// <summary>Roots whose object was not in the dump, after <see cref="Build"/>.</summary>
     public int UnresolvedRoots { get; private set; }
 
-    public void AddType(ulong typeId, string name) => _typeNames[typeId] = name;
+    /// <summary>Names a type; <paramref name="isOwn"/> when it is MemTrack's own (see <see cref="HeapGraph.OwnTypes"/>).</summary>
+    public void AddType(ulong typeId, string name, bool isOwn = false)
+    {
+        _typeNames[typeId] = name;
+        if (isOwn)
+        {
+            _ownTypes.Add(typeId);
+        }
+        else
+        {
+            _ownTypes.Remove(typeId);
+        }
+    }
 
     public void AddNode(ulong address, long size, ulong typeId, int edgeCount)
     {
@@ -53,8 +66,11 @@ internal sealed class HeapGraphBuilder
     public void AddDependent(ulong key, ulong value) => _dependents.Add((key, value));
 
     /// <summary>Builds the graph, releasing the stream lists as they are consumed (the builder is spent afterwards).</summary>
-    /// <param name="staticName">Names a static root from its field name and the type name of the object it holds.</param>
-    public HeapGraph Build(Func<string, string, string> staticName)
+    /// <param name="staticName">
+    /// Names a static root from its field name and the type name of the object it holds, and says whether MemTrack
+    /// declares it.
+    /// </param>
+    public HeapGraph Build(Func<string, string, (string Name, bool IsOwn)> staticName)
     {
         if (_declaredEdges != _edges.Count)
         {
@@ -78,7 +94,7 @@ internal sealed class HeapGraphBuilder
             rank[order[sorted]] = sorted;
         }
 
-        (string[] typeNames, Dictionary<ulong, int> typeIndex) = Types();
+        (string[] typeNames, bool[] ownTypes, Dictionary<ulong, int> typeIndex) = Types();
         var sizes = new long[n];
         var types = new int[n];
         for (int i = 0; i < n; i++)
@@ -92,12 +108,14 @@ internal sealed class HeapGraphBuilder
 
         (int[] edgeStart, int[] edgeTargets) = Edges(addresses, order);
         HeapRoot[] roots = Roots(addresses, sizes, types, typeNames, staticName);
-        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, edgeTargets, roots);
+        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, edgeTargets, roots, ownTypes);
     }
 
-    private (string[] Names, Dictionary<ulong, int> Index) Types()
+    /// <summary>The distinct type names in first-seen order, whether each is own, and each type id's slot.</summary>
+    private (string[] Names, bool[] Own, Dictionary<ulong, int> Index) Types()
     {
         var names = new List<string>();
+        var own = new List<bool>();
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         var index = new Dictionary<ulong, int>();
         foreach (ulong typeId in _typeIds)
@@ -110,17 +128,24 @@ internal sealed class HeapGraphBuilder
             string name = _typeNames.TryGetValue(typeId, out string? known) && known.Length > 0
                 ? known
                 : string.Create(CultureInfo.InvariantCulture, $"Type(0x{typeId:x})");
+            bool isOwn = _ownTypes.Contains(typeId);
             if (!byName.TryGetValue(name, out int slot))
             {
                 slot = names.Count;
                 names.Add(name);
+                own.Add(isOwn);
                 byName.Add(name, slot);
+            }
+            else
+            {
+                // Two types of one name (two load contexts): the slot is own only if both are, never hiding a user type.
+                own[slot] &= isOwn;
             }
 
             index.Add(typeId, slot);
         }
 
-        return ([.. names], index);
+        return ([.. names], [.. own], index);
     }
 
     /// <summary>References in compressed rows, in address order, with the dependent-handle edges added to their keys.</summary>
@@ -190,7 +215,7 @@ internal sealed class HeapGraphBuilder
         list.TrimExcess();
     }
 
-    private HeapRoot[] Roots(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, Func<string, string, string> staticName)
+    private HeapRoot[] Roots(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, Func<string, string, (string Name, bool IsOwn)> staticName)
     {
         var roots = new List<HeapRoot>(_roots.Count + _statics.Count);
         foreach ((ulong address, string field, bool threadLocal) in _statics)
@@ -200,18 +225,19 @@ internal sealed class HeapGraphBuilder
 
         foreach ((ulong address, RootKind kind, string name) in _roots)
         {
-            Add(address, kind, _ => name);
+            Add(address, kind, _ => (name, false));
         }
 
         return [.. roots];
 
-        void Add(ulong address, RootKind kind, Func<int, string> name)
+        void Add(ulong address, RootKind kind, Func<int, (string Name, bool IsOwn)> describe)
         {
             // Stack roots may be interior pointers: resolve to the object that contains the address.
             int node = AddressIndex.Containing(addresses, sizes, address);
             if (node >= 0)
             {
-                roots.Add(new HeapRoot(node, kind, name(node)));
+                (string name, bool isOwn) = describe(node);
+                roots.Add(new HeapRoot(node, kind, name, isOwn));
             }
             else
             {

@@ -1,4 +1,8 @@
 namespace MemTrack.Internal.Heap.Graph;
 
 /// <summary>One GC root of a heap graph: the object it holds, its kind and its name.</summary>
-internal readonly record struct HeapRoot(int Node, RootKind Kind, string Name);
+/// <param name="Node">The object it holds.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="IsOwn">A static field that MemTrack (or a library it runs on) declares: what it holds is MemTrack's own.</param>
+internal readonly record struct HeapRoot(int Node, RootKind Kind, string Name, bool IsOwn = false);

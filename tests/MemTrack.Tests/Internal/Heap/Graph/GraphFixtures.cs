@@ -7,8 +7,11 @@ internal static class GraphFixtures
 {
     private static readonly RootKind[] Kinds = Enum.GetValues<RootKind>();
 
-    /// <summary>A graph from per-node reference lists; addresses ascend with the index (the graph sorts the roots by kind).</summary>
-    public static HeapGraph Create(long[] sizes, int[] types, string[] typeNames, IReadOnlyList<IReadOnlyList<int>> references, IEnumerable<HeapRoot> roots)
+    /// <summary>
+    /// A graph from per-node reference lists; addresses ascend with the index (the graph sorts the roots by kind).
+    /// <paramref name="ownTypes"/> flags MemTrack's own types per type index (none when null).
+    /// </summary>
+    public static HeapGraph Create(long[] sizes, int[] types, string[] typeNames, IReadOnlyList<IReadOnlyList<int>> references, IEnumerable<HeapRoot> roots, bool[]? ownTypes = null)
     {
         int n = sizes.Length;
         var addresses = new ulong[n];
@@ -22,7 +25,7 @@ internal static class GraphFixtures
         }
 
         edgeStart[n] = targets.Count;
-        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, [.. targets], [.. roots]);
+        return new HeapGraph(addresses, sizes, types, typeNames, edgeStart, [.. targets], [.. roots], ownTypes);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ public sealed class HeapGraphBuilderTests
     private const ulong TypeA = 0xA0;
     private const ulong TypeB = 0xB0;
 
-    private static readonly Func<string, string, string> StaticName = (field, typeName) => field + " : " + typeName;
+    private static readonly Func<string, string, (string Name, bool IsOwn)> StaticName = (field, typeName) => (field + " : " + typeName, false);
 
     [Fact]
     public void Nodes_streamed_out_of_address_order_come_out_sorted_with_their_data()
@@ -96,7 +96,7 @@ public sealed class HeapGraphBuilderTests
     }
 
     [Fact]
-    public void Static_roots_are_named_from_the_field_and_the_type_of_the_object_held()
+    public void Static_roots_are_named_from_the_field_and_the_type_of_the_object_held_and_keep_whether_they_are_own()
     {
         var builder = new HeapGraphBuilder();
         builder.AddType(TypeA, "MyApp.Order");
@@ -107,15 +107,21 @@ public sealed class HeapGraphBuilderTests
         builder.AddStaticRoot(0x200, "s_order", threadLocal: false);
         builder.AddStaticRoot(0x100, "t_cache", threadLocal: true);
 
+        builder.AddRoot(0x100, RootKind.StrongHandle, "strong handle");
+
         HeapGraph graph = builder.Build((field, typeName) =>
         {
             calls.Add((field, typeName));
-            return "named " + field;
+            return ("named " + field, field == "t_cache");
         });
 
         Assert.Equal([("s_order", "MyApp.Order"), ("t_cache", "MyApp.Cache")], calls);
         Assert.Equal(
-            [new HeapRoot(1, RootKind.StaticField, "named s_order"), new HeapRoot(0, RootKind.ThreadStaticField, "named t_cache")],
+            [
+                new HeapRoot(1, RootKind.StaticField, "named s_order", IsOwn: false),
+                new HeapRoot(0, RootKind.ThreadStaticField, "named t_cache", IsOwn: true),
+                new HeapRoot(0, RootKind.StrongHandle, "strong handle", IsOwn: false),
+            ],
             graph.Roots);
         Assert.Equal(0, builder.UnresolvedRoots);
     }
@@ -188,6 +194,29 @@ public sealed class HeapGraphBuilderTests
         Assert.Equal(graph.Types[0], graph.Types[2]);
         Assert.Equal(3, graph.TypeNames.Length);
         Assert.DoesNotContain("Unused", graph.TypeNames);
+    }
+
+    [Fact]
+    public void Own_type_flags_follow_the_type_slots_and_a_name_shared_with_a_user_type_is_not_own()
+    {
+        var builder = new HeapGraphBuilder();
+        builder.AddType(TypeA, "MemTrack.Trace", isOwn: true);
+        builder.AddType(TypeB, "MyApp.Order");
+        builder.AddType(0xC0, "Same", isOwn: true);
+        builder.AddType(0xD0, "Same", isOwn: false);
+        builder.AddType(0xE0, "Renamed", isOwn: true);
+        builder.AddType(0xE0, "Renamed", isOwn: false);
+        builder.AddNode(0x100, 8, TypeB, 0);
+        builder.AddNode(0x200, 8, TypeA, 0);
+        builder.AddNode(0x300, 8, 0xC0, 0);
+        builder.AddNode(0x400, 8, 0xD0, 0);
+        builder.AddNode(0x500, 8, 0xE0, 0);
+        builder.AddNode(0x600, 8, TypeA, 0);
+
+        HeapGraph graph = builder.Build(StaticName);
+
+        Assert.Equal(["MyApp.Order", "MemTrack.Trace", "Same", "Renamed"], graph.TypeNames);
+        Assert.Equal([false, true, false, false], graph.OwnTypes);
     }
 
     [Theory]
