@@ -104,8 +104,8 @@ public sealed class AllocationScope : IDisposable
     }
 
     /// <summary>The scope's figure, for diagnostics.</summary>
-    public override string ToString() => _endedOnOtherThread
-        ? "AllocationScope: ended on another thread"
+    public override string ToString() => _endedOnOtherThread || (_endBytes < 0 && Kind == AllocationScopeKind.CurrentThread && Environment.CurrentManagedThreadId != _threadId)
+        ? FormattableString.Invariant($"AllocationScope ({Kind}) of thread {_threadId}: not readable on thread {Environment.CurrentManagedThreadId}")
         : FormattableString.Invariant($"AllocationScope ({Kind}): {AllocatedBytes} bytes");
 
     /// <summary>The exact counter a scope of <paramref name="kind"/> reads.</summary>

@@ -13,12 +13,15 @@ public sealed class MemoryAssertTests : IDisposable
     private static Dictionary<string, object>? s_cache;
     private static LeakItem? s_held;
 
+    private static event EventHandler? Changed;
+
     public void Dispose()
     {
         s_leak = null;
         s_numbers = null;
         s_cache = null;
         s_held = null;
+        Changed = null;
         MemTracker.Stop();
     }
 
@@ -127,6 +130,32 @@ public sealed class MemoryAssertTests : IDisposable
             _ = MakeString(500);
             s_cache.TryAdd("config", new LeakItem());
         });
+    }
+
+    [Fact]
+    public void AListCapturedByTheActionLeaksThroughTheCodeUnderTest()
+    {
+        var kept = new List<LeakItem>();
+        var failure = Assert.Throws<MemoryAssertionException>(() => MemoryAssert.NoLeaks(() => kept.Add(new LeakItem())));
+        Assert.True(failure.Message.Contains(typeof(LeakItem).FullName + ": +43 objects", StringComparison.Ordinal), failure.Message);
+        Assert.Contains("the code under test (its closure or instance): +43 objects", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEventSubscriptionThatIsNeverRemovedLeaks()
+    {
+        var failure = Assert.Throws<MemoryAssertionException>(() => MemoryAssert.NoLeaks(() => Changed += new LeakItem().OnChanged));
+        Assert.True(failure.Message.Contains(typeof(LeakItem).FullName + ": +43 objects", StringComparison.Ordinal), failure.Message);
+        Assert.Contains(typeof(MemoryAssertTests).FullName + "." + nameof(Changed) + " [StaticField]", failure.Message, StringComparison.Ordinal);
+        Changed = null;
+    }
+
+    [Fact]
+    public void OtherThreadsChurningMeanwhileDoNotMakeALeak()
+    {
+        using var noise = new BackgroundAllocator();
+        noise.WaitUntilRunning();
+        MemoryAssert.NoLeaks(() => _ = MakeString(100), iterations: 20);
     }
 
     [Fact]
@@ -248,5 +277,7 @@ public sealed class MemoryAssertTests : IDisposable
     private sealed class LeakItem
     {
         public long Payload { get; set; } = 7;
+
+        public void OnChanged(object? sender, EventArgs e) => Payload++;
     }
 }
