@@ -17,17 +17,18 @@ internal sealed class HeapCensus
 
     private readonly Dictionary<(string Type, string Holder), (long Count, long Size)> _totals = [];
     private readonly string[] _holders;
-    private readonly int[] _holderOf;
+    private int[] _holderOf;
+    private HeapSnapshot? _heap;
 
     private HeapCensus(HeapSnapshot heap, string[] holders, int[] holderOf)
     {
-        Heap = heap;
+        _heap = heap;
         _holders = holders;
         _holderOf = holderOf;
     }
 
-    /// <summary>The capture, kept for the report of the last census only.</summary>
-    public HeapSnapshot Heap { get; }
+    /// <summary>The capture, for the report; only the last census of a check keeps it.</summary>
+    public HeapSnapshot Heap => _heap ?? throw new InvalidOperationException("This census has released its capture.");
 
     public IEnumerable<(string Type, string Holder)> Keys => _totals.Keys;
 
@@ -87,6 +88,13 @@ internal sealed class HeapCensus
                 queue[tail++] = node;
             }
         }
+    }
+
+    /// <summary>Lets the capture go once a later census exists (a graph costs about 60 bytes per object); the totals stay.</summary>
+    public void ReleaseCapture()
+    {
+        _heap = null;
+        _holderOf = [];
     }
 
     /// <summary>The largest object of a type under a holder, or null.</summary>

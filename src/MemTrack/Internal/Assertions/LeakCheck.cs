@@ -40,7 +40,7 @@ internal static class LeakCheck
         foreach (int calls in rounds)
         {
             Run(action, calls);
-            censuses.Add(Census(options, codeType));
+            Next(censuses, options, codeType);
         }
 
         // Growth that the process makes on its own (the thread pool adding a thread, a socket not yet closed) can
@@ -53,11 +53,18 @@ internal static class LeakCheck
             int calls = options.WarmupIterations + rounds.Sum();
             Run(action, calls);
             rounds.Add(calls);
-            censuses.Add(Census(options, codeType));
+            Next(censuses, options, codeType);
             leaks = Leaks(censuses, planned, options);
         }
 
         return leaks.Count == 0 ? null : Describe(leaks, rounds, options, censuses[^1]);
+    }
+
+    /// <summary>Takes the next census, after letting the previous one's capture go (only the last is reported on).</summary>
+    private static void Next(List<HeapCensus> censuses, LeakCheckOptions options, string? codeType)
+    {
+        censuses[^1].ReleaseCapture();
+        censuses.Add(Census(options, codeType));
     }
 
     private static void Run(Action action, int calls)
