@@ -15,6 +15,9 @@ internal static class LeakCheck
 {
     private const int ReportedTypes = 10;
 
+    /// <summary>Captures at most, once per process, to wait for a quiet heap before the first check.</summary>
+    private const int SettlingCaptures = 4;
+
     /// <summary>Extra rounds that a suspected leak must keep growing in.</summary>
     private const int ConfirmationRounds = 2;
 
@@ -26,15 +29,15 @@ internal static class LeakCheck
     {
         Run(action, options.WarmupIterations);
 
-        // The first EventPipe session of a process builds the runtime's event metadata, and a test host is busy
-        // starting up: one capture beforehand lets that settle.
+        // The first EventPipe session of a process builds the runtime's event metadata, and a test host keeps filling
+        // its caches for a while after it starts: once per process, captures run until one finds nothing new.
+        string? codeType = action.Target is object target ? RuntimeTypeName.Of(target.GetType()) : null;
         if (!Volatile.Read(ref s_settled))
         {
-            _ = HeapSnapshot.Capture(options.Capture);
+            Settle(options, codeType);
             Volatile.Write(ref s_settled, true);
         }
 
-        string? codeType = action.Target is object target ? RuntimeTypeName.Of(target.GetType()) : null;
         List<int> rounds = options.Iterations >= 2 ? [options.Iterations / 2, options.Iterations - (options.Iterations / 2)] : [1];
         List<HeapCensus> censuses = [Census(options, codeType)];
         foreach (int calls in rounds)
@@ -65,6 +68,22 @@ internal static class LeakCheck
     {
         censuses[^1].ReleaseCapture();
         censuses.Add(Census(options, codeType));
+    }
+
+    private static void Settle(LeakCheckOptions options, string? codeType)
+    {
+        HeapCensus previous = Census(options, codeType);
+        for (int attempt = 0; attempt < SettlingCaptures; attempt++)
+        {
+            previous.ReleaseCapture();
+            HeapCensus next = Census(options, codeType);
+            if (!next.Keys.Any(key => next[key].Count > previous[key].Count))
+            {
+                return;
+            }
+
+            previous = next;
+        }
     }
 
     private static void Run(Action action, int calls)
