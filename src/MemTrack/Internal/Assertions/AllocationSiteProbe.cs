@@ -25,21 +25,18 @@ internal static class AllocationSiteProbe
     /// <summary>Lines for a failure message: the top allocation sites per iteration, or why there are none.</summary>
     public static async ValueTask<string> DescribeAsync(Func<ValueTask> action, int minRuns, AllocationScopeKind kind)
     {
-        bool started = false;
-        if (!MemTracker.IsTracing)
+        TracedRegion region;
+        try
         {
-            try
-            {
-                MemTracker.Start(ProbeOptions);
-                started = true;
-            }
-            catch (Exception ex) when (ex is MemTrackException or InvalidOperationException)
-            {
-                return "Allocation sites: unavailable, the tracer could not start (" + ex.Message + ")";
-            }
+            // Starts the tracer when it is off, and stops it again at the end; a running tracer is used as it is.
+            region = MemTracker.Trace(ProbeOptions);
+        }
+        catch (Exception ex) when (ex is MemTrackException or InvalidOperationException)
+        {
+            return "Allocation sites: unavailable, the tracer could not start (" + ex.Message + ")";
         }
 
-        try
+        using (region)
         {
             long runs = 0;
             var clock = Stopwatch.StartNew();
@@ -54,13 +51,6 @@ internal static class AllocationSiteProbe
             }
 
             return Format(scope, runs);
-        }
-        finally
-        {
-            if (started)
-            {
-                MemTracker.Stop();
-            }
         }
     }
 

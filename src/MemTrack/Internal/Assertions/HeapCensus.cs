@@ -51,7 +51,7 @@ internal sealed class HeapCensus
         {
             if (root.Kind != RootKind.Stack)
             {
-                Enqueue(root.Node, $"{root.Name} [{root.Kind}]");
+                Enqueue(root.Node, root.Label);
             }
         }
 

@@ -50,7 +50,7 @@ internal static class HeldByReport
         RootPaths paths = heap.Graph.RootPaths;
         foreach (HeapObject item in heap.ObjectsOfType(typeName))
         {
-            string root = paths.RootOf(item.Node) is HeapRoot r ? $"{r.Name} [{r.Kind}]" : "no reported root";
+            string root = paths.RootOf(item.Node) is HeapRoot r ? r.Label : "no reported root";
             RootGroup group = groups.GetValueOrDefault(root, new RootGroup(0, 0, item.Node));
             long largest = heap.Graph.Sizes[group.Largest];
             groups[root] = new RootGroup(group.Count + 1, group.Size + item.Size, item.Size > largest ? item.Node : group.Largest);

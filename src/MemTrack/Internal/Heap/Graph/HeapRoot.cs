@@ -5,4 +5,8 @@ namespace MemTrack.Internal.Heap.Graph;
 /// <param name="Kind">Its kind.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="IsOwn">A static field that MemTrack (or a library it runs on) declares: what it holds is MemTrack's own.</param>
-internal readonly record struct HeapRoot(int Node, RootKind Kind, string Name, bool IsOwn = false);
+internal readonly record struct HeapRoot(int Node, RootKind Kind, string Name, bool IsOwn = false)
+{
+    /// <summary>The root as reports show it: <c>name [kind]</c>.</summary>
+    public string Label => $"{Name} [{Kind}]";
+}
