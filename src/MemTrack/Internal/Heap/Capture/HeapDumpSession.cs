@@ -104,18 +104,20 @@ internal static class HeapDumpSession
             _ = finished.Wait(DrainTimeout);
         }
 
+        // Lost events come first: when the buffer overflows, the dump's own GC stop event can be among them, and the
+        // wait then ends by the timeout, which would name the wrong option.
+        if (lostEvents > 0 || decoder.MissingBulkEvents > 0)
+        {
+            throw new MemTrackException(
+                $"The heap dump lost events ({Math.Max(lostEvents, decoder.MissingBulkEvents)} missing after {builder.NodeCount} objects): the heap did not fit in the {options.BufferSizeMB} MB session buffer. Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.BufferSizeMB)}.");
+        }
+
         if (!completed)
         {
             throw failure is not null
                 ? new MemTrackException("The heap capture failed while reading the dump: " + failure.Message, failure)
                 : new MemTrackException(
                     $"The heap dump did not complete within {options.Timeout.TotalSeconds:0.#} s ({decoder}). Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.Timeout)} for a larger heap.");
-        }
-
-        if (lostEvents > 0 || decoder.MissingBulkEvents > 0)
-        {
-            throw new MemTrackException(
-                $"The heap dump lost events ({Math.Max(lostEvents, decoder.MissingBulkEvents)} missing after {builder.NodeCount} objects): the heap did not fit in the {options.BufferSizeMB} MB session buffer. Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.BufferSizeMB)}.");
         }
 
         foreach ((ulong typeId, HeapTypeInfo type) in decoder.Types)
