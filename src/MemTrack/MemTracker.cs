@@ -1,4 +1,6 @@
 using MemTrack.Internal;
+using MemTrack.Internal.Metrics;
+using MemTrack.Internal.Reporting;
 
 namespace MemTrack;
 
@@ -14,6 +16,15 @@ public static class MemTracker
     private static readonly Lock Gate = new();
     private static Tracer? s_tracer;
     private static bool s_exitHooked;
+    private static int s_exitReported;
+
+    /// <summary>
+    /// Name of the <see cref="System.Diagnostics.Metrics.Meter"/> MemTrack publishes while tracing, for
+    /// <c>dotnet-counters monitor --counters MemTrack</c> or OpenTelemetry's <c>AddMeter</c>. Instruments (no tags):
+    /// <c>memtrack.traced.live</c> (gauge, bytes, estimated), <c>memtrack.allocated</c> (counter, bytes, exact),
+    /// <c>memtrack.samples</c>, <c>memtrack.lost_events</c> (counters), <c>memtrack.tracer.memory</c> (gauge, bytes).
+    /// </summary>
+    public const string MeterName = "MemTrack";
 
     /// <summary>Whether tracing is on (tracemalloc's <c>is_tracing</c>).</summary>
     public static bool IsTracing => Volatile.Read(ref s_tracer) is not null;
@@ -73,6 +84,7 @@ public static class MemTracker
             }
 
             HookProcessExit();
+            TracerMetrics.EnsureCreated();
             Volatile.Write(ref s_tracer, new Tracer(options));
         }
     }
@@ -90,6 +102,7 @@ public static class MemTracker
         if (tracer is not null)
         {
             _ = tracer.Stop(StopTimeout);
+            TracerMetrics.OnStopped(tracer);
             tracer.Dispose();
         }
     }
@@ -186,7 +199,26 @@ public static class MemTracker
         if (!s_exitHooked)
         {
             s_exitHooked = true;
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => OnExit(sessionEnding: true);
+            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            {
+                if (e.IsTerminating)
+                {
+                    OnExit(sessionEnding: false);
+                }
+            };
         }
+    }
+
+    /// <summary>Writes the exit report once, if asked for, then stops tracing.</summary>
+    /// <param name="sessionEnding">True at ProcessExit, when the runtime has already ended the EventPipe session.</param>
+    private static void OnExit(bool sessionEnding)
+    {
+        if (Current is { Options.ExitReport: { } report } tracer && Interlocked.Exchange(ref s_exitReported, 1) == 0)
+        {
+            _ = ExitReporter.Run(tracer, report, sessionEnding);
+        }
+
+        Stop();
     }
 }

@@ -36,11 +36,17 @@ public sealed record MemTrackerOptions
     /// </summary>
     public bool TrackLiveObjects { get; init; } = true;
 
+    /// <summary>
+    /// A report of the top allocation sites to write when the process exits (the shutdown report). Default null: none.
+    /// </summary>
+    public ExitReportOptions? ExitReport { get; init; }
+
     /// <summary>Checks the values and throws <see cref="ArgumentOutOfRangeException"/> naming the bad one.</summary>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Depth, MinDepth, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Depth, MaxDepth, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSites, 1, nameof(MaxSites));
+        ExitReport?.Validate();
     }
 }

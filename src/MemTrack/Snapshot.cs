@@ -1,4 +1,5 @@
 using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Reporting;
 using MemTrack.Internal.Storage;
 
 namespace MemTrack;
@@ -104,6 +105,22 @@ public sealed class Snapshot
         }
 
         return new Snapshot(Info, TraceFilterSet.Apply(Traces, list));
+    }
+
+    /// <summary>
+    /// Writes a text report: the totals, then the top <paramref name="top"/> lines by live memory (when the snapshot
+    /// has live data) and by allocated memory, each with its biggest traceback. The exit report
+    /// (<see cref="MemTrackerOptions.ExitReport"/>) has the same layout.
+    /// </summary>
+    /// <param name="writer">Where the report goes.</param>
+    /// <param name="top">Most lines per view. Default 10; at least 1.</param>
+    /// <param name="tracebackFrames">Frames printed under each line, innermost first. Default 5; 0 prints none.</param>
+    public void WriteReport(TextWriter writer, int top = 10, int tracebackFrames = 5)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(tracebackFrames);
+        SnapshotReport.Write(writer, this, top, tracebackFrames, tracer: null);
     }
 
     /// <summary>Writes the snapshot to a file in MemTrack's versioned binary format (docs/file-format.md), readable only by the current user.</summary>

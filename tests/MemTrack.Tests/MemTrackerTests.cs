@@ -60,6 +60,28 @@ public sealed class MemTrackerTests : IDisposable
         Assert.Equal("MaxSites", ex.ParamName);
     }
 
+    [Theory]
+    [InlineData(0, 5, 2000, "Top")]
+    [InlineData(1001, 5, 2000, "Top")]
+    [InlineData(10, -1, 2000, "TracebackFrames")]
+    [InlineData(10, 101, 2000, "TracebackFrames")]
+    [InlineData(10, 5, 99, "Timeout")]
+    [InlineData(10, 5, 60_001, "Timeout")]
+    public void ExitReportOptionsOutOfRangeAreNamed(int top, int frames, int timeoutMs, string name)
+    {
+        var report = new ExitReportOptions { Top = top, TracebackFrames = frames, Timeout = TimeSpan.FromMilliseconds(timeoutMs) };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => MemTracker.Start(new MemTrackerOptions { ExitReport = report }));
+        Assert.Equal(name, ex.ParamName);
+        Assert.False(MemTracker.IsTracing);
+    }
+
+    [Fact]
+    public void EmptyExitReportPathsAreRejected()
+    {
+        Assert.Equal("Path", Assert.Throws<ArgumentException>(() => MemTracker.Start(new MemTrackerOptions { ExitReport = new() { Path = string.Empty } })).ParamName);
+        Assert.Equal("SnapshotPath", Assert.Throws<ArgumentException>(() => MemTracker.Start(new MemTrackerOptions { ExitReport = new() { SnapshotPath = string.Empty } })).ParamName);
+    }
+
     [Fact]
     public void MembersThatNeedTracingThrowWhenOff()
     {

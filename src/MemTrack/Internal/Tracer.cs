@@ -1,7 +1,9 @@
+using System.Globalization;
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Decoding;
 using MemTrack.Internal.Heap.Sampling;
 using MemTrack.Internal.Liveness;
+using MemTrack.Internal.Reporting;
 using MemTrack.Internal.Session;
 using MemTrack.Internal.Sites;
 using MemTrack.Internal.Snapshots;
@@ -34,7 +36,9 @@ internal sealed class Tracer : IDisposable
     private readonly TracingSession _session;
     private long _startAllocatedBytes;
     private Guid _epoch = Guid.NewGuid();
+    private readonly long _createdAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true);
     private long _tracerMemory;
+    private long _samples;
     private long _lastMemoryUpdate;
     private TraceLog? _log;
 
@@ -72,6 +76,18 @@ internal sealed class Tracer : IDisposable
 
     public long TracerMemory => Interlocked.Read(ref _tracerMemory);
 
+    /// <summary>Exact bytes allocated by the process since this tracer started (not restarted by ClearTraces).</summary>
+    public long AllocatedSinceStart => GC.GetTotalAllocatedBytes(precise: true) - _createdAllocatedBytes;
+
+    /// <summary>Allocation samples received, the tracer's own included.</summary>
+    public long Samples => Volatile.Read(ref _samples);
+
+    /// <summary>Events dropped so far.</summary>
+    public long LostEvents => _session.LostEvents;
+
+    /// <summary>Estimated live bytes of traced objects, as last updated by the reader (no barrier).</summary>
+    public long LiveBytes => _sites.LiveBytes;
+
     /// <summary>Tracked objects and GCs seen, for tests and diagnostics (read on the reader thread).</summary>
     internal TrackedObjectTable? LiveObjects => _liveObjects;
 
@@ -87,16 +103,42 @@ internal sealed class Tracer : IDisposable
             GarbageCollection.Full();
         }
 
+        return TakeReportSnapshot(RequestTimeout).Snapshot;
+    }
+
+    /// <summary>A snapshot and, read at the same barrier, the tracer's own facts (for reports).</summary>
+    public (Snapshot Snapshot, TracerFacts Facts) TakeReportSnapshot(TimeSpan timeout)
+    {
         long exact = AllocatedBytes;
         var takenAt = DateTimeOffset.Now;
-        return _session.RunOnReader(
-            () =>
-            {
-                UpdateTracerMemory();
-                var info = new SnapshotInfo(Options.Depth, takenAt, exact, _session.LostEvents, _epoch, _liveObjects is not null);
-                return _builder.Build(info);
-            },
-            RequestTimeout);
+        return _session.RunOnReader(() => BuildReportSnapshot(exact, takenAt), timeout);
+    }
+
+    /// <summary>
+    /// The last snapshot, at process exit. The runtime ends EventPipe sessions before it runs exit handlers, so no
+    /// barrier can pass: this waits for the reader to read what the runtime flushed and then reads the tables here.
+    /// </summary>
+    /// <exception cref="MemTrackException">The reader did not reach the end of the stream within <paramref name="timeout"/>.</exception>
+    public (Snapshot Snapshot, TracerFacts Facts) TakeFinalSnapshot(TimeSpan timeout)
+    {
+        long exact = AllocatedBytes;
+        var takenAt = DateTimeOffset.Now;
+        if (!_session.WaitForEnd(timeout))
+        {
+            throw new MemTrackException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The tracer's reader did not reach the end of the session within {timeout.TotalSeconds:0.###} s."));
+        }
+
+        return BuildReportSnapshot(exact, takenAt);
+    }
+
+    private (Snapshot Snapshot, TracerFacts Facts) BuildReportSnapshot(long exactAllocatedBytes, DateTimeOffset takenAt)
+    {
+        UpdateTracerMemory();
+        var info = new SnapshotInfo(Options.Depth, takenAt, exactAllocatedBytes, _session.LostEvents, _epoch, _liveObjects is not null);
+        var facts = new TracerFacts(TracerMemory, _liveObjects is null ? null : _sites.PeakLiveBytes);
+        return (_builder.Build(info), facts);
     }
 
     public TracedMemory GetTracedMemory()
@@ -157,6 +199,7 @@ internal sealed class Tracer : IDisposable
         _log = log;
         source.Clr.AddCallbackForEvents<AllocationSampledTraceData>(data =>
         {
+            Volatile.Write(ref _samples, _samples + 1);
             _decoder.OnAllocation(data, log, ownThread);
             if (log.CallStacks.Count > _trimThreshold)
             {

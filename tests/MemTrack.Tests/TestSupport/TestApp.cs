@@ -1,42 +1,16 @@
-using System.Diagnostics;
+using MemTrack.Tests.Shared;
 
 namespace MemTrack.Tests.TestSupport;
 
 /// <summary>Runs tests/MemTrack.TestApp as a child process with a scenario and environment, with a timeout.</summary>
 internal static class TestApp
 {
-    public static string DllPath
-    {
-        get
-        {
-            string baseDir = AppContext.BaseDirectory;
-            string path = Path.GetFullPath(Path.Combine(baseDir.Replace("MemTrack.Tests", "MemTrack.TestApp", StringComparison.Ordinal), "MemTrack.TestApp.dll"));
-            Assert.True(File.Exists(path), $"test app not built at {path}");
-            return path;
-        }
-    }
+    public static string DllPath => ChildProcess.SiblingOutput("MemTrack.Tests", "MemTrack.TestApp", "MemTrack.TestApp.dll");
 
     public static (int ExitCode, string Output, TimeSpan Elapsed) Run(string scenario, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(DllPath);
-        start.ArgumentList.Add(scenario);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        var clock = Stopwatch.StartNew();
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"scenario '{scenario}' did not finish within the timeout");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result, clock.Elapsed);
+        var variables = environment?.ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
+        ChildResult result = ChildProcess.RunDotnet([DllPath, scenario], variables, timeout);
+        return (result.ExitCode, result.Output, result.Elapsed);
     }
 }

@@ -52,6 +52,13 @@ internal sealed class TracingSession : IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>
+    /// Waits until the reader has read the end of the stream (the runtime ends every session when it shuts down,
+    /// before exit handlers run); returns false after <paramref name="timeout"/>. Once it returns true the reader is
+    /// gone, so its state may be read from any thread.
+    /// </summary>
+    public bool WaitForEnd(TimeSpan timeout) => _finished.Wait(timeout);
+
+    /// <summary>
     /// Opens the session and starts the reader; returns when the rundown has named the code loaded so far.
     /// <paramref name="subscribe"/> runs on the reader thread to attach the decoders.
     /// </summary>

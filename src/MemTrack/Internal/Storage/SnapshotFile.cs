@@ -56,41 +56,12 @@ internal static class SnapshotFile
         return Parse(data);
     }
 
-    /// <summary>
-    /// Writes a snapshot file, readable and writable by the current user only: the bytes go to a temporary file in the
-    /// same directory, which then replaces <paramref name="path"/>, so readers never see a half-written file.
-    /// </summary>
+    /// <summary>Writes a snapshot file, readable and writable by the current user only (see <see cref="PrivateFile"/>).</summary>
     public static void Write(Snapshot snapshot, string path)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = Serialize(snapshot);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)
-            ?? throw new ArgumentException("The path must name a file, not a root directory.", nameof(path));
-        string temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp"));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Snapshots name methods, types and source files: keep them private to the user.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
+        PrivateFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>Encodes a snapshot as the bytes of a file.</summary>
@@ -363,21 +334,6 @@ internal static class SnapshotFile
         SizeVariance = reader.ReadNonNegativeDouble("size variance"),
         CountVariance = reader.ReadNonNegativeDouble("count variance"),
     };
-
-    // Removes a leftover temporary file without hiding the error that left it behind.
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 
     private static void Intern(Dictionary<string, int> strings, string value) => strings.TryAdd(value, strings.Count);
 }

@@ -1,0 +1,39 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using MemTrack.Internal.Activation;
+
+/// <summary>
+/// The runtime calls <see cref="Initialize"/> before the app's <c>Main</c> when this assembly is named in
+/// <c>DOTNET_STARTUP_HOOKS</c> (the type must be named StartupHook and live in no namespace). It starts MemTrack as
+/// the <c>MEMTRACK*</c> environment variables ask; anything that goes wrong is one line on standard error and the
+/// app runs on untraced.
+/// </summary>
+internal static class StartupHook
+{
+    /// <summary>Entry point the runtime calls.</summary>
+    public static void Initialize()
+    {
+        try
+        {
+            string directory = Path.GetDirectoryName(typeof(StartupHook).Assembly.Location) ?? AppContext.BaseDirectory;
+            AssemblyLoadContext.Default.Resolving += (context, name) => LoadBeside(directory, context, name);
+            Activate();
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or TypeLoadException or MissingMethodException or FileLoadException)
+        {
+            Console.Error.WriteLine($"MemTrack: the startup hook could not load MemTrack ({ex.GetType().Name}: {ex.Message}); the app runs untraced.");
+        }
+    }
+
+    /// <summary>Loads MemTrack's own dependencies from the hook's folder when the app does not have them.</summary>
+    private static Assembly? LoadBeside(string directory, AssemblyLoadContext context, AssemblyName name)
+    {
+        string path = Path.Combine(directory, name.Name + ".dll");
+        return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
+    }
+
+    // Kept out of Initialize so that MemTrack.dll is loaded only after the resolver is in place.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Activate() => EnvironmentActivation.Activate(Environment.GetEnvironmentVariable, Console.Error);
+}

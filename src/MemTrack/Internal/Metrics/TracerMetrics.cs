@@ -1,0 +1,65 @@
+using System.Diagnostics.Metrics;
+
+namespace MemTrack.Internal.Metrics;
+
+/// <summary>
+/// The instruments of the <see cref="MemTracker.MeterName"/> meter, read by dotnet-counters and OpenTelemetry. They
+/// observe the running tracer without a barrier (values are at most a few hundred milliseconds old) and carry no tags,
+/// so their cardinality is fixed. Counters add up over every tracing period of the process.
+/// </summary>
+internal static class TracerMetrics
+{
+    private static readonly Meter Meter = new(MemTracker.MeterName, typeof(TracerMetrics).Assembly.GetName().Version?.ToString());
+    private static long s_pastAllocatedBytes;
+    private static long s_pastSamples;
+    private static long s_pastLostEvents;
+
+    static TracerMetrics()
+    {
+        Meter.CreateObservableGauge(
+            "memtrack.traced.live",
+            () => Observe(t => t.Options.TrackLiveObjects ? t.LiveBytes : null),
+            unit: "By",
+            description: "Estimated bytes of traced objects still alive (sampled; see the snapshot margins for the uncertainty).");
+        Meter.CreateObservableCounter(
+            "memtrack.allocated",
+            () => Total(ref s_pastAllocatedBytes, t => t.AllocatedSinceStart),
+            unit: "By",
+            description: "Exact bytes the process allocated while tracing was on (GC.GetTotalAllocatedBytes).");
+        Meter.CreateObservableCounter(
+            "memtrack.samples",
+            () => Total(ref s_pastSamples, t => t.Samples),
+            unit: "{sample}",
+            description: "Allocation samples the tracer received.");
+        Meter.CreateObservableCounter(
+            "memtrack.lost_events",
+            () => Total(ref s_pastLostEvents, t => t.LostEvents),
+            unit: "{event}",
+            description: "Events the runtime or the reader dropped; when it grows, estimates are too low.");
+        Meter.CreateObservableGauge(
+            "memtrack.tracer.memory",
+            () => Observe(t => t.TracerMemory),
+            unit: "By",
+            description: "Estimated bytes of managed memory the tracer itself holds.");
+    }
+
+    /// <summary>Creates the instruments (once); called when tracing starts.</summary>
+    public static void EnsureCreated()
+    {
+        // The static constructor does the work.
+    }
+
+    /// <summary>Keeps the totals of a tracer that stops, so the counters never go back.</summary>
+    public static void OnStopped(Tracer tracer)
+    {
+        Interlocked.Add(ref s_pastAllocatedBytes, tracer.AllocatedSinceStart);
+        Interlocked.Add(ref s_pastSamples, tracer.Samples);
+        Interlocked.Add(ref s_pastLostEvents, tracer.LostEvents);
+    }
+
+    private static Measurement<long>[] Observe(Func<Tracer, long?> read) =>
+        MemTracker.Current is { } tracer && read(tracer) is long value ? [new Measurement<long>(value)] : [];
+
+    private static Measurement<long> Total(ref long past, Func<Tracer, long> read) =>
+        new(Interlocked.Read(ref past) + (MemTracker.Current is { } tracer ? read(tracer) : 0));
+}

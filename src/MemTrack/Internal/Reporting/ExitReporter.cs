@@ -1,0 +1,89 @@
+using System.Globalization;
+using MemTrack.Internal.Storage;
+
+namespace MemTrack.Internal.Reporting;
+
+/// <summary>
+/// Writes <see cref="MemTrackerOptions.ExitReport"/> when the process exits. The work runs on its own thread and is
+/// abandoned after <see cref="ExitReportOptions.Timeout"/>, so a stuck session never holds up the exit; a failure is
+/// one line on standard error, never an exception in the exiting thread.
+/// </summary>
+internal static class ExitReporter
+{
+    /// <summary>Writes the report of <paramref name="tracer"/>; returns whether it was written in time.</summary>
+    /// <param name="tracer">The running tracer.</param>
+    /// <param name="options">What to write where.</param>
+    /// <param name="sessionEnding">
+    /// True at process exit, when the runtime has already ended the session (the snapshot is read once the reader has
+    /// drained it); false while the session still runs, as when an unhandled exception is about to end the process.
+    /// </param>
+    public static bool Run(Tracer tracer, ExitReportOptions options, bool sessionEnding)
+    {
+        Exception? failure = null;
+        using var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Write(tracer, options, sessionEnding);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+            finally
+            {
+                done.Set();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "MemTrack exit report",
+        };
+        thread.Start();
+        if (!done.Wait(options.Timeout))
+        {
+            Console.Error.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"MemTrack: the exit report did not finish within {options.Timeout.TotalSeconds:0.###} s (ExitReportOptions.Timeout) and was abandoned."));
+            return false;
+        }
+
+        if (failure is not null)
+        {
+            Console.Error.WriteLine($"MemTrack: the exit report failed: {failure.GetType().Name}: {failure.Message}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void Write(Tracer tracer, ExitReportOptions options, bool sessionEnding)
+    {
+        (Snapshot snapshot, TracerFacts facts) = sessionEnding ? tracer.TakeFinalSnapshot(options.Timeout) : tracer.TakeReportSnapshot(options.Timeout);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        SnapshotReport.Write(text, snapshot, options.Top, options.TracebackFrames, facts);
+        if (options.SnapshotPath is not null)
+        {
+            snapshot.Dump(options.SnapshotPath);
+            text.WriteLine();
+            text.WriteLine($"Snapshot written to {Path.GetFullPath(options.SnapshotPath)} (memtrack top <file>, or Snapshot.Load).");
+        }
+
+        string report = text.ToString();
+        if (options.Path is not null)
+        {
+            PrivateFile.Write(options.Path, stream =>
+            {
+                using var writer = new StreamWriter(stream, leaveOpen: true);
+                writer.Write(report);
+            });
+        }
+        else
+        {
+            TextWriter writer = options.Writer ?? Console.Error;
+            writer.Write(report);
+            writer.Flush();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using MemTrack.Internal.Formatting;
+using MemTrack.Internal.Sampling;
+
+namespace MemTrack.Internal.Reporting;
+
+/// <summary>
+/// Writes the text report of a snapshot: totals, then the top lines by live memory (when the snapshot has live data)
+/// and by allocated memory, each with its biggest traceback. Used by <see cref="Snapshot.WriteReport"/> and the exit report.
+/// </summary>
+internal static class SnapshotReport
+{
+    public static void Write(TextWriter writer, Snapshot snapshot, int top, int tracebackFrames, TracerFacts? tracer)
+    {
+        WriteTotals(writer, snapshot, tracer);
+        if (snapshot.HasLiveData)
+        {
+            writer.WriteLine();
+            WriteTopLines(writer, snapshot, MemoryKind.Live, top, tracebackFrames);
+        }
+
+        writer.WriteLine();
+        WriteTopLines(writer, snapshot, MemoryKind.Allocated, top, tracebackFrames);
+    }
+
+    private static void WriteTotals(TextWriter writer, Snapshot snapshot, TracerFacts? tracer)
+    {
+        SampleStats allocated = Total(snapshot, MemoryKind.Allocated);
+        writer.WriteLine(Invariant(
+            $"MemTrack report of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}, traceback depth {snapshot.TracebackLimit}, {snapshot.Traces.Count} allocation sites"));
+        writer.WriteLine(Invariant(
+            $"Allocated: {SizeFormatter.Format(snapshot.ExactAllocatedBytes)} exact by the process; {Estimate(allocated)} estimated at traced sites from {allocated.Samples} samples"));
+        if (snapshot.HasLiveData)
+        {
+            SampleStats live = Total(snapshot, MemoryKind.Live);
+            string peak = tracer?.PeakLiveBytes is long p ? "; peak " + SizeFormatter.Format(p) : string.Empty;
+            writer.WriteLine(Invariant($"Live: {Estimate(live)} estimated still alive (not yet freed by a GC) from {live.Samples} samples{peak}"));
+        }
+        else
+        {
+            writer.WriteLine("Live: not tracked (MemTrackerOptions.TrackLiveObjects was off)");
+        }
+
+        string lost = Invariant($"ost events: {snapshot.LostEvents}");
+        writer.WriteLine(tracer is null ? "L" + lost : "Tracer memory: " + SizeFormatter.Format(tracer.TracerMemory) + "; l" + lost);
+        if (snapshot.LostEvents > 0)
+        {
+            writer.WriteLine("WARNING: events were lost, so the estimates are too low.");
+        }
+    }
+
+    private static void WriteTopLines(TextWriter writer, Snapshot snapshot, MemoryKind kind, int top, int tracebackFrames)
+    {
+        IReadOnlyList<Statistic> lines = snapshot.Statistics(KeyType.LineNo, kind: kind);
+        Dictionary<Frame, List<Statistic>> tracebacks = TracebacksByLine(snapshot, kind);
+        string what = kind == MemoryKind.Live ? "live memory (estimated, still alive)" : "allocated memory (estimated, dead or alive)";
+        writer.WriteLine(Invariant($"Top {Math.Min(top, lines.Count)} lines by {what}:"));
+        for (int i = 0; i < lines.Count && i < top; i++)
+        {
+            Statistic line = lines[i];
+            writer.WriteLine(Invariant($"#{i + 1}: {line}"));
+            if (tracebackFrames == 0 || line.Traceback.Count == 0 || !tracebacks.TryGetValue(line.Traceback[0], out List<Statistic>? paths))
+            {
+                continue;
+            }
+
+            foreach (string text in paths[0].Traceback.Format(tracebackFrames))
+            {
+                writer.WriteLine("  " + text);
+            }
+
+            if (paths.Count > 1)
+            {
+                writer.WriteLine(Invariant($"    ({paths.Count - 1} more tracebacks reach this line)"));
+            }
+        }
+
+        if (lines.Count > top)
+        {
+            long rest = 0;
+            for (int i = top; i < lines.Count; i++)
+            {
+                rest += lines[i].Size;
+            }
+
+            writer.WriteLine(Invariant($"{lines.Count - top} other lines: {SizeFormatter.Format(rest)}"));
+        }
+    }
+
+    /// <summary>The traceback statistics grouped by their innermost frame (the line key), biggest first.</summary>
+    private static Dictionary<Frame, List<Statistic>> TracebacksByLine(Snapshot snapshot, MemoryKind kind)
+    {
+        var byLine = new Dictionary<Frame, List<Statistic>>();
+        foreach (Statistic statistic in snapshot.Statistics(KeyType.Traceback, kind: kind))
+        {
+            if (statistic.Traceback.Count == 0)
+            {
+                continue;
+            }
+
+            if (!byLine.TryGetValue(statistic.Traceback[0], out List<Statistic>? list))
+            {
+                byLine[statistic.Traceback[0]] = list = [];
+            }
+
+            list.Add(statistic);
+        }
+
+        return byLine;
+    }
+
+    private static SampleStats Total(Snapshot snapshot, MemoryKind kind)
+    {
+        var total = default(SampleStats);
+        foreach (Trace trace in snapshot.Traces)
+        {
+            total.Add(trace.Of(kind));
+        }
+
+        return total;
+    }
+
+    private static string Estimate(in SampleStats stats)
+    {
+        string margin = SizeFormatter.RelativeMargin(stats.SizeMargin, stats.RoundedSize);
+        return SizeFormatter.Format(stats.RoundedSize) + (margin.Length == 0 ? string.Empty : " (" + margin + ", 95%)");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,130 @@
+using MemTrack.Tests.Shared;
+
+namespace MemTrack.StartupHook.Tests;
+
+/// <summary>
+/// Traces tests/MemTrack.HookedApp, which references nothing of MemTrack, through environment variables only
+/// (DOTNET_STARTUP_HOOKS and MEMTRACK*), and checks what it writes at exit.
+/// </summary>
+public sealed class StartupHookTests : IDisposable
+{
+    private static readonly string HookPath = Path.Combine(AppContext.BaseDirectory, "MemTrack.StartupHook.dll");
+    private static readonly string AppPath = ChildProcess.SiblingOutput("MemTrack.StartupHook.Tests", "MemTrack.HookedApp", "MemTrack.HookedApp.dll");
+    private readonly string _directory = Directory.CreateTempSubdirectory("memtrack-hook-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void AnAppThatKnowsNothingOfMemTrackWritesAReportAndASnapshotAtExit()
+    {
+        string report = Path.Combine(_directory, "report.txt");
+        string snapshotFile = Path.Combine(_directory, "exit.mtsnap");
+
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = "10", ["MEMTRACK_REPORT"] = report, ["MEMTRACK_SNAPSHOT"] = snapshotFile });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("catalog=20000", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.StandardError);
+        string text = File.ReadAllText(report);
+        Assert.Contains("Top ", text, StringComparison.Ordinal);
+        Assert.Contains("in Catalog.Build", text, StringComparison.Ordinal);
+        Assert.Contains("Program.cs:27", text, StringComparison.Ordinal);
+        Assert.Contains("lost events: 0", text, StringComparison.Ordinal);
+        Assert.Contains("Snapshot written to " + snapshotFile, text, StringComparison.Ordinal);
+
+        Snapshot snapshot = Snapshot.Load(snapshotFile);
+        Assert.Equal(10, snapshot.TracebackLimit);
+        Assert.True(snapshot.HasLiveData);
+        Statistic build = Assert.Single(snapshot.Statistics(KeyType.Method), s => s.Traceback[0].Method == "Catalog.Build");
+        Assert.InRange(build.Size, 5L << 20, 20L << 20); // 20,000 arrays of 536 bytes = 10.2 MiB, still alive; estimated
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(report));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(snapshotFile));
+        }
+    }
+
+    [Fact]
+    public void WithoutAReportFileTheReportGoesToStandardError()
+    {
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = "3", ["MEMTRACK_TOP"] = "2", ["MEMTRACK_LIVE"] = "0" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("MemTrack report of ", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Live: not tracked", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Top 2 lines by allocated memory", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("#3:", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("in Catalog.Build", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("exit", 7)]
+    [InlineData("crash", -1)]
+    public void TheReportIsWrittenWhenTheAppExitsEarlyOrCrashes(string ending, int exitCode)
+    {
+        string report = Path.Combine(_directory, "report-{pid}.txt");
+
+        ChildResult result = RunApp(ending, new() { ["MEMTRACK"] = "5", ["MEMTRACK_REPORT"] = report });
+
+        if (exitCode >= 0)
+        {
+            Assert.Equal(exitCode, result.ExitCode);
+        }
+        else
+        {
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("the app crashed on purpose", result.StandardError, StringComparison.Ordinal);
+        }
+
+        string written = Assert.Single(Directory.GetFiles(_directory, "report-*.txt"));
+        Assert.Matches(@"report-\d+\.txt$", written);
+        Assert.Contains("in Catalog.Build", File.ReadAllText(written), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MEMTRACK", "abc", "MEMTRACK='abc' is not a whole number from 0 to 100")]
+    [InlineData("MEMTRACK", "101", "MEMTRACK='101' is not a whole number from 0 to 100")]
+    [InlineData("MEMTRACK_TOP", "0", "MEMTRACK_TOP='0' is not a whole number from 1 to 1000")]
+    [InlineData("MEMTRACK_LIVE", "yes", "MEMTRACK_LIVE='yes' is not a whole number from 0 to 1")]
+    public void ABadValueGivesOneLineAndTheAppRunsUntraced(string variable, string value, string message)
+    {
+        var environment = new Dictionary<string, string?> { ["MEMTRACK"] = "10", [variable] = value };
+
+        ChildResult result = RunApp("return", environment);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("catalog=20000", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal($"MemTrack: {message}; the app runs untraced.", result.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public void WithDiagnosticsDisabledTheAppRunsUntracedAfterOneLine()
+    {
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = "10", ["DOTNET_EnableDiagnostics"] = "0" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("catalog=20000", result.StandardOutput, StringComparison.Ordinal);
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("MemTrack: tracing could not start:", line, StringComparison.Ordinal);
+        Assert.EndsWith("The app runs untraced.", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0")]
+    public void WithoutMemtrackTheHookDoesNothing(string? value)
+    {
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = value, ["MEMTRACK_REPORT"] = Path.Combine(_directory, "report.txt") });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.StandardError);
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    private static ChildResult RunApp(string ending, Dictionary<string, string?> environment)
+    {
+        environment["DOTNET_STARTUP_HOOKS"] = HookPath;
+        return ChildProcess.RunDotnet([AppPath, ending], environment, TimeSpan.FromSeconds(60));
+    }
+}

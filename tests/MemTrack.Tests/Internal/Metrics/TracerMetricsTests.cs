@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+using MemTrack.Tests.TestSupport;
+
+namespace MemTrack.Tests.Internal.Metrics;
+
+[Collection(TracerCollection.Name)]
+public sealed class TracerMetricsTests
+{
+    [Fact]
+    public void TheMeterPublishesTheTracersNumbersWithoutTags()
+    {
+        MemTracker.Stop();
+        MemTracker.Start(new MemTrackerOptions { Depth = 2 });
+        try
+        {
+            var values = Workloads.Arrays(200, 50_000); // 10 MB: about 100 samples
+            _ = MemTracker.TakeSnapshot(); // the reader has read the samples
+            Dictionary<string, (long Value, int Tags)> tracing = Record();
+            GC.KeepAlive(values);
+
+            Assert.Equal(["memtrack.allocated", "memtrack.lost_events", "memtrack.samples", "memtrack.traced.live", "memtrack.tracer.memory"], tracing.Keys.Order());
+            Assert.All(tracing.Values, v => Assert.Equal(0, v.Tags));
+            Assert.True(tracing["memtrack.allocated"].Value >= 10_000_000, $"allocated {tracing["memtrack.allocated"].Value}");
+            Assert.True(tracing["memtrack.samples"].Value >= 20, $"samples {tracing["memtrack.samples"].Value}");
+            Assert.True(tracing["memtrack.traced.live"].Value >= 2_000_000, $"live {tracing["memtrack.traced.live"].Value}");
+            Assert.True(tracing["memtrack.tracer.memory"].Value > 0);
+
+            MemTracker.Stop();
+            Dictionary<string, (long Value, int Tags)> stopped = Record();
+
+            // Gauges vanish with the tracer; counters keep their totals, so they never go back.
+            Assert.Equal(["memtrack.allocated", "memtrack.lost_events", "memtrack.samples"], stopped.Keys.Order());
+            Assert.True(stopped["memtrack.allocated"].Value >= tracing["memtrack.allocated"].Value);
+            Assert.True(stopped["memtrack.samples"].Value >= tracing["memtrack.samples"].Value);
+        }
+        finally
+        {
+            MemTracker.Stop();
+        }
+    }
+
+    [Fact]
+    public void WithoutLiveTrackingThereIsNoLiveGauge()
+    {
+        MemTracker.Stop();
+        MemTracker.Start(new MemTrackerOptions { TrackLiveObjects = false });
+        try
+        {
+            Assert.DoesNotContain("memtrack.traced.live", Record().Keys);
+        }
+        finally
+        {
+            MemTracker.Stop();
+        }
+    }
+
+    private static Dictionary<string, (long Value, int Tags)> Record()
+    {
+        var seen = new Dictionary<string, (long, int)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == MemTracker.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => seen[instrument.Name] = (value, tags.Length));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return seen;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace MemTrack.Tests.Shared;
+
+/// <summary>What a child process printed and how it ended.</summary>
+/// <param name="ExitCode">The exit code.</param>
+/// <param name="StandardOutput">Everything written to standard output.</param>
+/// <param name="StandardError">Everything written to standard error.</param>
+/// <param name="Elapsed">Wall time from start to exit.</param>
+internal sealed record ChildResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
+{
+    /// <summary>Both streams, output first.</summary>
+    public string Output => StandardOutput + StandardError;
+}
+
+/// <summary>Runs a program as a child process with extra environment variables, killing it after a timeout.</summary>
+internal static class ChildProcess
+{
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> (typically an app's dll first).</summary>
+    public static ChildResult RunDotnet(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("dotnet", arguments, environment, timeout);
+
+    /// <summary>Runs <paramref name="fileName"/>; fails the test if it does not exit within the timeout (default 60 s).</summary>
+    public static ChildResult Run(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"'{fileName} {string.Join(' ', start.ArgumentList)}' did not finish within the timeout");
+        }
+
+        process.WaitForExit();
+        return new ChildResult(process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+    }
+
+    /// <summary>The path of a sibling project's build output, found by replacing the test project's name in this test's output folder.</summary>
+    public static string SiblingOutput(string testProject, string project, string fileName)
+    {
+        string path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory.Replace(testProject, project, StringComparison.Ordinal), fileName));
+        Assert.True(File.Exists(path), $"{project} is not built at {path}");
+        return path;
+    }
+}
