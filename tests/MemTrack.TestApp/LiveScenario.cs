@@ -39,16 +39,20 @@ internal static class LiveScenario
         Snapshot after = MemTracker.TakeSnapshot(collect: true);
         GC.KeepAlive(cache);
         IReadOnlyList<StatisticDiff> live = after.CompareTo(before, KeyType.Method);
-        Print("top-live-method", live[0].Traceback[0].Method);
+        Print("top-live-method", live[0].Traceback.Count > 0 ? live[0].Traceback[0].Method : "<unknown>");
         Print("leak-estimate", live[0].SizeDiff);
         Print("leak-exact", exactLeak);
-        Print("churn-live", live.Where(d => d.Traceback[0].Method.EndsWith(nameof(Churn), StringComparison.Ordinal)).Sum(d => d.SizeDiff));
-        Print("churn-allocated", after.CompareTo(before, KeyType.Method, kind: MemoryKind.Allocated).Where(d => d.Traceback[0].Method.EndsWith(nameof(Churn), StringComparison.Ordinal)).Sum(d => d.SizeDiff));
+        Print("churn-live", live.Where(IsChurn).Sum(d => d.SizeDiff));
+        Print("churn-allocated", after.CompareTo(before, KeyType.Method, kind: MemoryKind.Allocated).Where(IsChurn).Sum(d => d.SizeDiff));
         Print("server-gc", GCSettings.IsServerGC);
         Print("lost-events", after.LostEvents);
         MemTracker.Stop();
         return 0;
     }
+
+    // A sample with no managed frame has an empty traceback (statistics show it as <unknown>).
+    private static bool IsChurn(StatisticDiff diff) =>
+        diff.Traceback.Count > 0 && diff.Traceback[0].Method.EndsWith(nameof(Churn), StringComparison.Ordinal);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Keep(int count)
