@@ -1,0 +1,27 @@
+using MemTrack.Cli.Internal;
+
+namespace MemTrack.Cli.Commands;
+
+/// <summary>Runs a command's work and turns expected failures into one line on standard error and an exit code.</summary>
+internal static class CommandRunner
+{
+    public static int Run(CliConsole console, Action work) =>
+        Run(console, () =>
+        {
+            work();
+            return ExitCodes.Success;
+        });
+
+    public static int Run(CliConsole console, Func<int> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (CommandFailedException ex)
+        {
+            console.Error.WriteLine("memtrack: " + ex.Message);
+            return ex.ExitCode;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using MemTrack.Cli.Internal;
+
+namespace MemTrack.Cli.Commands;
+
+/// <summary>
+/// <c>memtrack run [options] -- &lt;command...&gt;</c>: runs a .NET 10 app under the startup hook (no code change) and
+/// prints the report it writes at exit. Child processes inherit the variables and write their own reports.
+/// </summary>
+internal static class RunCommand
+{
+    public const string HookFileName = "MemTrack.StartupHook.dll";
+
+    public static Command Create(CliConsole console)
+    {
+        Option<int> depth = new("--depth", "-d")
+        {
+            Description = "Frames kept per traceback (1 to 100).",
+            DefaultValueFactory = _ => 10,
+            Validators = { result => { if (result.GetValueOrDefault<int>() is < 1 or > 100) { result.AddError("--depth must be from 1 to 100."); } } },
+        };
+        Option<int> top = SharedOptions.Top();
+        Option<string?> snapshot = new("--snapshot", "-s") { Description = "Also dump the exit snapshot to this file ({pid} becomes the process id)." };
+        Option<string?> report = new("--report", "-r") { Description = "Also keep the report in this file ({pid} becomes the process id)." };
+        Option<bool> noLive = new("--no-live") { Description = "Trace allocations only, without live tracking (a little cheaper)." };
+        Argument<string[]> commandLine = new("command")
+        {
+            Description = "The app to run, after --: e.g. -- dotnet bin/Release/net10.0/MyApp.dll, or the app's own executable.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("run", "Run a .NET 10 app traced through the startup hook and print its report at exit. Exits with the app's exit code.")
+        {
+            depth, top, snapshot, report, noLive, commandLine,
+        };
+        command.SetAction(result => CommandRunner.Run(console, () => Run(
+            console,
+            result.GetValue(commandLine)!,
+            new Dictionary<string, string>
+            {
+                ["MEMTRACK"] = result.GetValue(depth).ToString(CultureInfo.InvariantCulture),
+                ["MEMTRACK_TOP"] = result.GetValue(top).ToString(CultureInfo.InvariantCulture),
+                ["MEMTRACK_LIVE"] = result.GetValue(noLive) ? "0" : "1",
+            },
+            result.GetValue(snapshot),
+            result.GetValue(report))));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string[] commandLine, Dictionary<string, string> variables, string? snapshot, string? keptReport)
+    {
+        string hook = Path.Combine(AppContext.BaseDirectory, HookFileName);
+        if (!File.Exists(hook))
+        {
+            throw new CommandFailedException($"the startup hook is missing ({hook}); reinstall the tool.", ExitCodes.RunFailed);
+        }
+
+        string directory = Directory.CreateTempSubdirectory("memtrack-run-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo(commandLine[0]) { UseShellExecute = false };
+            foreach (string argument in commandLine.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+            start.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? hook : hooks + Path.PathSeparator + hook;
+            foreach ((string name, string value) in variables)
+            {
+                start.Environment[name] = value;
+            }
+
+            start.Environment["MEMTRACK_REPORT"] = Path.Combine(directory, "report-{pid}.txt");
+            if (snapshot is not null)
+            {
+                start.Environment["MEMTRACK_SNAPSHOT"] = Path.GetFullPath(snapshot);
+            }
+
+            console.Error.WriteLine($"memtrack: tracing '{string.Join(' ', commandLine)}' (depth {variables["MEMTRACK"]}); the report follows when it exits.");
+            int exitCode = RunToEnd(start);
+            string[] reports = Directory.GetFiles(directory, "report-*.txt");
+            if (reports.Length == 0)
+            {
+                throw new CommandFailedException(
+                    string.Create(CultureInfo.InvariantCulture, $"the app exited with code {exitCode} and wrote no MemTrack report; is it a .NET 10 app (dotnet app.dll, or its own executable)? Its standard error says why tracing did not start."),
+                    ExitCodes.RunFailed);
+            }
+
+            PrintReports(console, reports, keptReport);
+            return exitCode;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static int RunToEnd(ProcessStartInfo start)
+    {
+        try
+        {
+            using Process process = Process.Start(start) ?? throw new CommandFailedException($"could not start '{start.FileName}'.", ExitCodes.RunFailed);
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (Win32Exception ex)
+        {
+            throw new CommandFailedException($"could not start '{start.FileName}': {ex.Message}", ExitCodes.RunFailed);
+        }
+    }
+
+    private static void PrintReports(CliConsole console, string[] reports, string? keptReport)
+    {
+        foreach (string file in reports.OrderBy(File.GetLastWriteTimeUtc))
+        {
+            string pid = Path.GetFileNameWithoutExtension(file)["report-".Length..];
+            string text = File.ReadAllText(file);
+            if (reports.Length > 1)
+            {
+                console.Output.WriteLine($"== process {pid} ==");
+            }
+
+            console.Output.Write(text);
+            if (keptReport is not null)
+            {
+                string target = Path.GetFullPath(keptReport.Replace("{pid}", pid, StringComparison.Ordinal));
+                File.Copy(file, target, overwrite: true);
+                console.Error.WriteLine($"memtrack: report kept in {target}");
+            }
+        }
+    }
+}

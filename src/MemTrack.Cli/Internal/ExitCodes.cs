@@ -1,0 +1,17 @@
+namespace MemTrack.Cli.Internal;
+
+/// <summary>The exit codes of <c>memtrack</c> (README, "Command-line tool").</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>A file is missing, unreadable or not a MemTrack snapshot, or the snapshot lacks what was asked (e.g. live data).</summary>
+    public const int BadInput = 1;
+
+    /// <summary>The command line is wrong (unknown command or option, missing argument); the message says what.</summary>
+    public const int Usage = 2;
+
+    /// <summary><c>memtrack run</c> could not start the command, or the app wrote no report.</summary>
+    public const int RunFailed = 3;
+}

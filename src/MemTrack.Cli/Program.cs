@@ -1,0 +1,3 @@
+using MemTrack.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,42 @@
+namespace MemTrack.Cli.Tests;
+
+public sealed class CliAppTests
+{
+    [Theory]
+    [InlineData("top")]
+    [InlineData("compare")]
+    [InlineData("report")]
+    [InlineData("export")]
+    [InlineData("run")]
+    public void EveryCommandHasHelp(string command)
+    {
+        CliRun run = CliRun.Of(command, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"memtrack {command}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheRootHelpListsTheCommandsAndTheExitCodes()
+    {
+        CliRun run = CliRun.Of("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (string command in new[] { "top", "compare", "report", "export", "run" })
+        {
+            Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Exit codes: 0 done; 1 a file is missing or not a snapshot; 2 bad command line", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnknownCommandIsAUsageError()
+    {
+        CliRun run = CliRun.Of("frobnicate");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("memtrack: Unrecognized command or argument 'frobnicate'.", run.Error, StringComparison.Ordinal);
+    }
+}
