@@ -65,32 +65,7 @@ internal static class SnapshotFile
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = Serialize(snapshot);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)
-            ?? throw new ArgumentException("The path must name a file, not a root directory.", nameof(path));
-        string temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp"));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Snapshots name methods, types and source files: keep them private to the user.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
+        PrivateFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>Encodes a snapshot as the bytes of a file.</summary>
@@ -365,19 +340,5 @@ internal static class SnapshotFile
     };
 
     // Removes a leftover temporary file without hiding the error that left it behind.
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
     private static void Intern(Dictionary<string, int> strings, string value) => strings.TryAdd(value, strings.Count);
 }
