@@ -139,6 +139,7 @@ public class PprofWriterTests
     {
         byte[] first = ExportSamples.Export(Sample(), ExportFormat.Pprof);
         Assert.Equal([0x1f, 0x8b], first[..2]);
+        Assert.Equal(new byte[4], first[4..8]); // no modification time in the gzip header
         Assert.Equal(first, ExportSamples.Export(Snapshot(Orders, Strings, Bytes), ExportFormat.Pprof));
     }
 
