@@ -1,4 +1,5 @@
 using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Export;
 using MemTrack.Internal.Reporting;
 using MemTrack.Internal.Storage;
 
@@ -7,7 +8,8 @@ namespace MemTrack;
 /// <summary>
 /// The allocation sites traced up to one moment (tracemalloc's <c>Snapshot</c>). Take one with
 /// <see cref="MemTracker.TakeSnapshot()"/>, group it with <see cref="Statistics"/>, diff two with <see cref="CompareTo"/>,
-/// and save it with <see cref="Dump"/>. A snapshot is immutable and safe to share between threads.
+/// save it with <see cref="Dump"/>, and open it in a profile viewer with <see cref="Export(Stream, ExportFormat, MemoryKind)"/>.
+/// A snapshot is immutable and safe to share between threads.
 /// </summary>
 public sealed class Snapshot
 {
@@ -129,5 +131,48 @@ public sealed class Snapshot
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SnapshotFile.Write(this, path);
+    }
+
+    /// <summary>
+    /// Writes the allocation stacks for a profile viewer: speedscope, pprof, flamegraph.pl's collapsed stacks or a
+    /// self-contained flame graph SVG (docs/exports.md). Each stack runs from the outermost caller to the allocating
+    /// frame, then the allocated type; its value is the bytes of <paramref name="kind"/>, and stacks without any are left
+    /// out. Output is deterministic for a given snapshot.
+    /// </summary>
+    /// <param name="destination">Where to write; left open.</param>
+    /// <param name="format">The file format.</param>
+    /// <param name="kind">
+    /// Default <see cref="MemoryKind.Live"/>: bytes still alive (<see cref="Trace.LiveSize"/>). <see cref="MemoryKind.Allocated"/>:
+    /// every byte allocated (<see cref="Trace.Size"/>). For <see cref="ExportFormat.Pprof"/>, which always carries all four
+    /// values (alloc_objects, alloc_space, inuse_objects, inuse_space), it picks the default sample type.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> or <paramref name="kind"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="kind"/> is Live and the snapshot has no live data.</exception>
+    public void Export(Stream destination, ExportFormat format, MemoryKind kind = MemoryKind.Live)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        SnapshotExporter.Write(this, destination, format, kind);
+    }
+
+    /// <summary>
+    /// Writes the allocation stacks to a file for a profile viewer (see <see cref="Export(Stream, ExportFormat, MemoryKind)"/>),
+    /// readable only by the current user, as <see cref="Dump"/> writes.
+    /// </summary>
+    /// <param name="path">File to write; replaced if it exists.</param>
+    /// <param name="format">The file format.</param>
+    /// <param name="kind">Default <see cref="MemoryKind.Live"/>; see <see cref="Export(Stream, ExportFormat, MemoryKind)"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> or <paramref name="kind"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="kind"/> is Live and the snapshot has no live data.</exception>
+    public void Export(string path, ExportFormat format, MemoryKind kind = MemoryKind.Live)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Checked before the file is created, so that bad arguments leave no file behind.
+        SnapshotExporter.Validate(this, format, kind);
+        PrivateFile.Write(path, stream => SnapshotExporter.Write(this, stream, format, kind));
     }
 }

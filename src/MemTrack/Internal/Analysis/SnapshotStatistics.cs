@@ -88,7 +88,8 @@ internal static class SnapshotStatistics
         }
     }
 
-    private static void RequireLiveData(Snapshot snapshot, MemoryKind kind, string parameterName)
+    /// <summary>Throws <see cref="InvalidOperationException"/> when <paramref name="kind"/> is Live and <paramref name="snapshot"/> has no live data.</summary>
+    public static void RequireLiveData(Snapshot snapshot, MemoryKind kind, string parameterName)
     {
         if (kind == MemoryKind.Live && !snapshot.HasLiveData)
         {

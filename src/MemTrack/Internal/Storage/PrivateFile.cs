@@ -3,13 +3,14 @@ using System.Globalization;
 namespace MemTrack.Internal.Storage;
 
 /// <summary>
-/// Writes files that only the current user may read (snapshots, reports and exports name types, methods and source
-/// files). The bytes go to a temporary file in the same directory, which then replaces the target, so readers never
-/// see a half-written file.
+/// Writes files readable and writable by the current user only (mode 0600 on Unix; on Windows the directory's ACL),
+/// atomically: the content goes to a temporary file in the same directory (<c>.&lt;name&gt;.&lt;guid&gt;.tmp</c>, same
+/// mode), which then replaces the target, so a reader never sees a half-written file and a failed write leaves the old
+/// file untouched. Snapshots and exports name methods, types and source files: they stay private to the user.
 /// </summary>
 internal static class PrivateFile
 {
-    /// <summary>Writes <paramref name="path"/> with what <paramref name="write"/> puts in the stream.</summary>
+    /// <summary>Creates or replaces <paramref name="path"/> with what <paramref name="write"/> writes to the stream it is given.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> names a root directory.</exception>
     public static void Write(string path, Action<Stream> write)
     {

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MemTrack.Internal.Export;
 using MemTrack.Internal.Heap.Graph;
 
 namespace MemTrack.Internal.Heap.Export;
@@ -50,7 +51,9 @@ internal static class ChromeHeapSnapshotWriter
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(graph);
 
-        var strings = new StringTable();
+        // The string table; index 0 is V8's unused "<dummy>".
+        var strings = new InternTable<string>(StringComparer.Ordinal);
+        strings.Intern("<dummy>");
         var layout = new RootLayout(graph, strings);
         int[] typeNameIds = new int[graph.TypeNames.Length];
         for (int t = 0; t < typeNameIds.Length; t++)
@@ -245,28 +248,6 @@ internal static class ChromeHeapSnapshotWriter
         }
     }
 
-    /// <summary>The snapshot's string table, deduplicated; index 0 is V8's unused <c>&lt;dummy&gt;</c>.</summary>
-    private sealed class StringTable
-    {
-        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-
-        public StringTable() => Intern("<dummy>");
-
-        public List<string> Values { get; } = [];
-
-        public int Intern(string value)
-        {
-            if (!_ids.TryGetValue(value, out int id))
-            {
-                id = Values.Count;
-                _ids.Add(value, id);
-                Values.Add(value);
-            }
-
-            return id;
-        }
-    }
-
     /// <summary>The rooted objects of one <see cref="RootKind"/> (the graph's roots are distinct).</summary>
     private sealed class RootCategory(int nameId)
     {
@@ -280,7 +261,7 @@ internal static class ChromeHeapSnapshotWriter
     /// <summary>The synthetic nodes and edges that stand for the GC roots, computed before anything is written.</summary>
     private sealed class RootLayout
     {
-        public RootLayout(HeapGraph graph, StringTable strings)
+        public RootLayout(HeapGraph graph, InternTable<string> strings)
         {
             RootNameId = strings.Intern(string.Empty);
             GcRootsNameId = strings.Intern("(GC roots)");
