@@ -2,15 +2,20 @@ using System.Diagnostics;
 
 namespace MemTrack.Tests.TestSupport;
 
-/// <summary>Runs tests/MemTrack.TestApp as a child process with a scenario and environment, with a timeout.</summary>
+/// <summary>
+/// Runs the test project's companion app (tests/X.TestApp for the test project X.Tests: MemTrack.TestApp here) as a
+/// child process with a scenario and environment, with a timeout. Shared with the other test projects (linked).
+/// </summary>
 internal static class TestApp
 {
     public static string DllPath
     {
         get
         {
+            string tests = typeof(TestApp).Assembly.GetName().Name!;
+            string app = tests[..tests.LastIndexOf(".Tests", StringComparison.Ordinal)] + ".TestApp";
             string baseDir = AppContext.BaseDirectory;
-            string path = Path.GetFullPath(Path.Combine(baseDir.Replace("MemTrack.Tests", "MemTrack.TestApp", StringComparison.Ordinal), "MemTrack.TestApp.dll"));
+            string path = Path.GetFullPath(Path.Combine(baseDir.Replace(tests, app, StringComparison.Ordinal), app + ".dll"));
             Assert.True(File.Exists(path), $"test app not built at {path}");
             return path;
         }
