@@ -11,7 +11,8 @@ public sealed class MemTrackHostingOptions
     /// <summary>
     /// The options the host starts the tracer with. Default <c>new MemTrackerOptions()</c>: depth 1 (the logs name the
     /// innermost source line of each site, which is all <see cref="KeyType.LineNo"/> needs), framework frames hidden,
-    /// live objects tracked. Raise <see cref="MemTrackerOptions.Depth"/> for <see cref="KeyType.Traceback"/>. Values
+    /// live objects tracked. Raise <see cref="MemTrackerOptions.Depth"/> for <see cref="KeyType.Traceback"/>
+    /// (sites then differ by their callers too; the logs still name the innermost line). Values
     /// out of range fail the host's start with <see cref="ArgumentOutOfRangeException"/> naming the option. Unused
     /// when the tracer is already running when the host starts.
     /// </summary>

@@ -92,6 +92,7 @@ public sealed class MemTrackHostedServiceTests : IDisposable
             WaitLimit);
         await host.Host.StopAsync();
 
+        Print(host.MemTrackEntries);
         Assert.True(host.Entries(MemTrackLog.SummaryId, AllocationReport.Periodic).Count >= 2);
         Assert.NotEmpty(host.Entries(MemTrackLog.AllocatedSiteId, AllocationReport.Periodic));
         Assert.Single(host.Entries(MemTrackLog.SummaryId, AllocationReport.Shutdown));
