@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MemTrack.Extensions.Hosting.Internal;
+
+/// <summary>
+/// Runs the tracer for the host's lifetime. Starting (before any hosted service starts): starts the tracer, or uses
+/// the one already running, or logs why it cannot and lets the application run untraced; starts the periodic reports.
+/// Stopping (before any hosted service stops, while the application still holds its memory): ends the periodic
+/// reports and logs the shutdown report, within <see cref="ShutdownReportTimeout"/> and the host's shutdown token.
+/// Stopped (after every hosted service stopped): stops the tracer it started.
+/// </summary>
+internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposable
+{
+    /// <summary>The logging category of every entry.</summary>
+    public const string Category = "MemTrack";
+
+    /// <summary>How long shutdown waits for the last periodic report and the shutdown report.</summary>
+    public static readonly TimeSpan ShutdownReportTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly MemTrackHostingOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopReports = new();
+    private Task _periodicReports = Task.CompletedTask;
+    private bool _tracing;
+    private bool _ownsTracer;
+
+    public MemTrackHostedService(MemTrackHostingOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        StartTracer();
+        if (_tracing && _options.LogInterval is TimeSpan interval)
+        {
+            _periodicReports = Task.Run(() => ReportPeriodicallyAsync(interval, _stopReports.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (!_tracing)
+        {
+            return;
+        }
+
+        await _stopReports.CancelAsync().ConfigureAwait(false);
+        Task shutdownReport = Task.Run(
+            async () =>
+            {
+                await _periodicReports.ConfigureAwait(false);
+                Report(AllocationReport.Shutdown);
+            },
+            CancellationToken.None);
+        try
+        {
+            await shutdownReport.WaitAsync(ShutdownReportTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            MemTrackLog.ShutdownReportAbandoned(_logger, $"it did not finish within {ShutdownReportTimeout.TotalSeconds:0} s");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            MemTrackLog.ShutdownReportAbandoned(_logger, "the host's shutdown timeout expired");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        if (_ownsTracer && _options.StopTracerOnShutdown)
+        {
+            // Bounded (about 2 s); it also ends a shutdown report still waiting for the tracer.
+            MemTracker.Stop();
+            _ownsTracer = false;
+            MemTrackLog.TracingStopped(_logger);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _stopReports.Cancel();
+        _stopReports.Dispose();
+    }
+
+    private void StartTracer()
+    {
+        if (MemTracker.Options is { } running)
+        {
+            UseRunningTracer(running);
+            return;
+        }
+
+        try
+        {
+            MemTracker.Start(_options.Tracer);
+            _tracing = true;
+            _ownsTracer = true;
+            MemTrackerOptions tracer = _options.Tracer;
+            string schedule = _options.LogInterval is TimeSpan interval ? $"every {interval} and at shutdown" : "at shutdown";
+            MemTrackLog.TracingStarted(_logger, tracer.Depth, tracer.TrackLiveObjects, _options.Top, _options.Key, schedule);
+        }
+        catch (InvalidOperationException) when (MemTracker.Options is { } startedMeanwhile)
+        {
+            // Another component started the tracer, with other options, between the check and the start.
+            UseRunningTracer(startedMeanwhile);
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            // Diagnostics disabled or unreachable, or the session failed: the application must run on, untraced.
+            // Invalid options (ArgumentException) fail the start instead. Disabled diagnostics are a setting, not a
+            // fault: the message says it all, without a stack trace.
+            MemTrackLog.TracingUnavailable(_logger, $"{ex.GetType().Name}: {ex.Message}", ex is DiagnosticsUnavailableException ? null : ex);
+        }
+    }
+
+    private void UseRunningTracer(MemTrackerOptions running)
+    {
+        _tracing = true;
+        MemTrackLog.UsingRunningTracer(_logger, running.Depth);
+    }
+
+    private async Task ReportPeriodicallyAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (!stop.IsCancellationRequested && await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                Report(AllocationReport.Periodic);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+
+    /// <summary>Logs a report; never throws (a failure is logged as a warning).</summary>
+    private void Report(string report)
+    {
+        if (!_logger.IsEnabled(_options.LogLevel))
+        {
+            return;
+        }
+
+        try
+        {
+            AllocationReport.Write(_logger, _options, report);
+        }
+        catch (Exception ex)
+        {
+            MemTrackLog.ReportFailed(_logger, report, $"{ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using MemTrack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Usage: MemTrack.Extensions.Hosting.TestApp <scenario>. Logs to the console; the last line and the exit code tell the test what happened.
+string scenario = args.Length > 0 ? args[0] : string.Empty;
+switch (scenario)
+{
+    case "host":
+        // A host with MemTrack and periodic reports; run with DOTNET_EnableDiagnostics=0 it must run on, untraced.
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true);
+        builder.Services.AddMemTrack(options => options.LogInterval = TimeSpan.FromMilliseconds(50));
+        using (IHost host = builder.Build())
+        {
+            await host.StartAsync();
+            byte[][] work = Allocate();
+            await Task.Delay(200); // room for periodic reports, were there any
+            await host.StopAsync();
+            Console.Out.Flush();
+            GC.KeepAlive(work);
+        }
+
+        Console.WriteLine($"host stopped; tracing: {MemTracker.IsTracing}");
+        return 0;
+
+    default:
+        Console.Error.WriteLine($"unknown scenario '{scenario}'");
+        return 2;
+}
+
+static byte[][] Allocate()
+{
+    var arrays = new byte[64][];
+    for (int i = 0; i < arrays.Length; i++)
+    {
+        arrays[i] = new byte[64 * 1024];
+    }
+
+    return arrays;
+}
