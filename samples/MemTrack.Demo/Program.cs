@@ -9,11 +9,20 @@ using MemTrack.Demo;
 // view (tracemalloc's) ranks the leak first, the allocation view ranks the garbage first.
 // Part 3, the leak under the heap inspectors (objgraph, pympler, heapy): exact growth by type between two heap
 // captures, the chain of references that keeps one leaked object alive, its retained size, and where it was allocated.
+// With "--flamegraph <file>" it also writes an SVG flame graph of everything allocated while tracing.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string? flameGraph = args is ["--flamegraph", string file] ? file : null;
 MemTracker.Start(depth: 10);
 WasteMemoryArticle(lists: 20_000); // 20,000 lists of 100 objects: 2 million objects, as in the benchmarks
 Console.WriteLine();
 LeakHunt(requests: 20_000);
+if (flameGraph is not null)
+{
+    MemTracker.TakeSnapshot().Export(flameGraph, ExportFormat.FlameGraph, MemoryKind.Allocated);
+    Console.WriteLine();
+    Console.WriteLine($"Flame graph of every allocation while tracing: {flameGraph}");
+}
+
 MemTracker.Stop();
 
 static void WasteMemoryArticle(int lists)

@@ -74,4 +74,28 @@ public sealed class ExitReporterTests
         Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(Directory.Exists(directory));
     }
+
+    [Fact]
+    public void AReportThatCannotFinishInTimeGivesUpAndSaysSo()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions());
+        var options = new ExitReportOptions { Timeout = TimeSpan.FromMilliseconds(200), Writer = TextWriter.Null };
+        TextWriter standardError = Console.Error;
+        var errors = new StringWriter();
+        Console.SetError(errors);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            // The session is still running, so the end of its stream never comes: the report must give up.
+            Assert.False(ExitReporter.Run(tracer, options, sessionEnding: true));
+        }
+        finally
+        {
+            Console.SetError(standardError);
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.StartsWith("MemTrack: the exit report ", errors.ToString(), StringComparison.Ordinal);
+    }
 }
