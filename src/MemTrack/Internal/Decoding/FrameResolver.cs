@@ -11,7 +11,14 @@ internal sealed class FrameResolver : IDisposable
     public const int UnknownFrameId = 0;
 
     private static readonly Frame UnknownFrame = new("<unknown>", null, 0, "<unknown>");
-    private static readonly string TracerModuleName = Path.GetFileName(typeof(FrameResolver).Assembly.Location);
+    // MemTrack's own modules: the library and the packages that run inside the traced app. Their allocations (a
+    // hosted report's logging, the startup hook) are the tracer's, not the user's.
+    private static readonly HashSet<string> TracerModuleNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        Path.GetFileName(typeof(FrameResolver).Assembly.Location) is { Length: > 0 } own ? own : "MemTrack.dll",
+        "MemTrack.Extensions.Hosting.dll",
+        "MemTrack.StartupHook.dll",
+    };
     private static readonly string RuntimeDirectory = NormalizeDirectory(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
 
     private readonly Dictionary<ulong, int> _frameIdByAddress = [];
@@ -85,6 +92,9 @@ internal sealed class FrameResolver : IDisposable
         _pdbs.Clear();
     }
 
+    /// <summary>Whether a module (file name without directory) is MemTrack's own, so its allocations are the tracer's.</summary>
+    internal static bool IsTracerModule(string moduleName) => TracerModuleNames.Contains(moduleName);
+
     internal static bool IsFrameworkModule(string modulePath)
     {
         string name = Path.GetFileName(modulePath);
@@ -125,7 +135,7 @@ internal sealed class FrameResolver : IDisposable
         _frames.Add(frame);
         _kinds.Add((
             modulePath.Length == 0 || IsFrameworkModule(modulePath),
-            TracerModuleName.Length != 0 && moduleName.Equals(TracerModuleName, StringComparison.OrdinalIgnoreCase)));
+            IsTracerModule(moduleName)));
         _frameIds[frame] = id;
         return id;
     }

@@ -44,4 +44,15 @@ public sealed class FrameResolverTests
         Assert.True(resolver.IsFramework(FrameResolver.UnknownFrameId));
         Assert.True(resolver.EstimateBytes() > 0);
     }
+
+    [Theory]
+    [InlineData("MemTrack.dll", true)]
+    [InlineData("memtrack.DLL", true)]
+    [InlineData("MemTrack.Extensions.Hosting.dll", true)]
+    [InlineData("MemTrack.StartupHook.dll", true)]
+    [InlineData("MemTrack.Tests.dll", false)]
+    [InlineData("MemTrack.Demo.dll", false)]
+    [InlineData("MyApp.dll", false)]
+    public void OnlyMemTracksOwnModulesAreTheTracers(string module, bool own) =>
+        Assert.Equal(own, FrameResolver.IsTracerModule(module));
 }
