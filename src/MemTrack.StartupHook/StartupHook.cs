@@ -20,9 +20,10 @@ internal static class StartupHook
             AssemblyLoadContext.Default.Resolving += (context, name) => LoadBeside(directory, context, name);
             Activate();
         }
-        catch (Exception ex) when (ex is IOException or BadImageFormatException or TypeLoadException or MissingMethodException or FileLoadException)
+        catch (Exception ex)
         {
-            Console.Error.WriteLine($"MemTrack: the startup hook could not load MemTrack ({ex.GetType().Name}: {ex.Message}); the app runs untraced.");
+            // Anything thrown out of a startup hook stops the app from starting: the app must run on, untraced.
+            Console.Error.WriteLine($"MemTrack: the startup hook failed ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}); the app runs untraced.");
         }
     }
 

@@ -122,9 +122,24 @@ public sealed class StartupHookTests : IDisposable
         Assert.Empty(Directory.GetFiles(_directory));
     }
 
-    private static ChildResult RunApp(string ending, Dictionary<string, string?> environment)
+    [Fact]
+    public void AHookWithoutMemTrackBesideItLetsTheAppRunUntraced()
     {
-        environment["DOTNET_STARTUP_HOOKS"] = HookPath;
+        string lonelyHook = Path.Combine(_directory, "MemTrack.StartupHook.dll");
+        File.Copy(HookPath, lonelyHook);
+
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = "10" }, lonelyHook);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("catalog=20000", result.StandardOutput, StringComparison.Ordinal);
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("MemTrack: the startup hook failed (FileNotFoundException: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("the app runs untraced.", line, StringComparison.Ordinal);
+    }
+
+    private static ChildResult RunApp(string ending, Dictionary<string, string?> environment, string? hook = null)
+    {
+        environment["DOTNET_STARTUP_HOOKS"] = hook ?? HookPath;
         return ChildProcess.RunDotnet([AppPath, ending], environment, TimeSpan.FromSeconds(60));
     }
 }

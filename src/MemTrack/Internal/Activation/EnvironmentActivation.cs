@@ -51,7 +51,7 @@ internal static class EnvironmentActivation
         }
         catch (MemTrackException ex)
         {
-            errors.WriteLine($"MemTrack: tracing could not start: {ex.Message} The app runs untraced.");
+            errors.WriteLine($"MemTrack: tracing could not start: {ex.Message.ReplaceLineEndings(" ")} The app runs untraced.");
             return false;
         }
     }
