@@ -11,6 +11,19 @@ using MemTrack.Internal.Activation;
 /// </summary>
 internal static class StartupHook
 {
+    // MemTrack.dll and what it loads (TraceEvent, the diagnostics client and their own dependencies).
+    private static readonly HashSet<string> OwnDependencies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "MemTrack",
+        "Microsoft.Diagnostics.Tracing.TraceEvent",
+        "Microsoft.Diagnostics.FastSerialization",
+        "Microsoft.Diagnostics.NETCore.Client",
+        "Microsoft.Extensions.Logging.Abstractions",
+        "Microsoft.Extensions.DependencyInjection.Abstractions",
+        "Dia2Lib",
+        "TraceReloggerLib",
+    };
+
     /// <summary>Entry point the runtime calls.</summary>
     public static void Initialize()
     {
@@ -27,9 +40,17 @@ internal static class StartupHook
         }
     }
 
-    /// <summary>Loads MemTrack's own dependencies from the hook's folder when the app does not have them.</summary>
+    /// <summary>
+    /// Loads MemTrack and its dependencies from the hook's folder when the app does not have them; any other name is
+    /// left to the app's own probing (the folder may hold other assemblies, e.g. the memtrack tool's).
+    /// </summary>
     private static Assembly? LoadBeside(string directory, AssemblyLoadContext context, AssemblyName name)
     {
+        if (name.Name is null || !OwnDependencies.Contains(name.Name))
+        {
+            return null;
+        }
+
         string path = Path.Combine(directory, name.Name + ".dll");
         return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
     }

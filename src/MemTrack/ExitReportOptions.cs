@@ -8,11 +8,20 @@ namespace MemTrack;
 /// </summary>
 public sealed record ExitReportOptions
 {
+    /// <summary>Default of <see cref="Top"/>.</summary>
+    internal const int DefaultTop = 10;
+
+    /// <summary>Largest allowed <see cref="Top"/>.</summary>
+    internal const int MaxTop = 1_000;
+
+    /// <summary>Default of <see cref="TracebackFrames"/>.</summary>
+    internal const int DefaultTracebackFrames = 5;
+
     /// <summary>Most lines listed per view. Default 10; allowed 1 to 1,000.</summary>
-    public int Top { get; init; } = 10;
+    public int Top { get; init; } = DefaultTop;
 
     /// <summary>Frames printed under each line (its biggest traceback, innermost first). Default 5; 0 prints none; at most 100.</summary>
-    public int TracebackFrames { get; init; } = 5;
+    public int TracebackFrames { get; init; } = DefaultTracebackFrames;
 
     /// <summary>
     /// File the report is written to (replaced, readable only by the current user). Default null: <see cref="Writer"/>,
@@ -36,7 +45,7 @@ public sealed record ExitReportOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Top, 1, nameof(Top));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Top, 1_000, nameof(Top));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Top, MaxTop, nameof(Top));
         ArgumentOutOfRangeException.ThrowIfNegative(TracebackFrames, nameof(TracebackFrames));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(TracebackFrames, MemTrackerOptions.MaxDepth, nameof(TracebackFrames));
         ArgumentOutOfRangeException.ThrowIfLessThan(Timeout, TimeSpan.FromMilliseconds(100), nameof(Timeout));

@@ -17,11 +17,13 @@ public static class MemTracker
     private static Tracer? s_tracer;
     private static bool s_exitHooked;
     private static int s_exitReported;
+    private static MemTrackerOptions? s_requested;
+    private static bool s_startedFromEnvironment;
 
     /// <summary>
     /// Name of the <see cref="System.Diagnostics.Metrics.Meter"/> MemTrack publishes while tracing, for
     /// <c>dotnet-counters monitor --counters MemTrack</c> or OpenTelemetry's <c>AddMeter</c>. Instruments (no tags):
-    /// <c>memtrack.traced.live</c> (gauge, bytes, estimated), <c>memtrack.allocated</c> (counter, bytes, exact),
+    /// <c>memtrack.traced.live</c> (gauge, bytes, estimated), <c>memtrack.allocated</c> (counter, bytes, from the GC's allocation counter),
     /// <c>memtrack.samples</c>, <c>memtrack.lost_events</c> (counters), <c>memtrack.tracer.memory</c> (gauge, bytes).
     /// </summary>
     public const string MeterName = "MemTrack";
@@ -74,36 +76,47 @@ public static class MemTracker
         {
             if (s_tracer is { } running)
             {
-                if (running.Options == options)
+                if (running.Options == options || s_requested == options)
                 {
                     return;
                 }
 
-                throw new InvalidOperationException(
-                    $"MemTrack is already tracing with other options ({running.Options}); call MemTracker.Stop() first.");
+                if (!s_startedFromEnvironment)
+                {
+                    throw new InvalidOperationException(
+                        $"MemTrack is already tracing with other options ({running.Options}); call MemTracker.Stop() first.");
+                }
+
+                // The startup hook's tracer gives way to the app's own options; its exit report stays unless the app asks for one.
+                StopLocked();
+                options = options.ExitReport is null ? options with { ExitReport = running.Options.ExitReport } : options;
             }
 
             HookProcessExit();
-            TracerMetrics.EnsureCreated();
-            Volatile.Write(ref s_tracer, new Tracer(options));
+            var tracer = new Tracer(options);
+            TracerMetrics.OnStarted(tracer);
+            Volatile.Write(ref s_tracer, tracer);
+            s_requested = options;
+            s_startedFromEnvironment = false;
+        }
+    }
+
+    /// <summary>Starts tracing for the startup hook (MEMTRACK=depth): an explicit <see cref="Start(MemTrackerOptions)"/> later replaces it.</summary>
+    internal static void StartFromEnvironment(MemTrackerOptions options)
+    {
+        lock (Gate)
+        {
+            Start(options);
+            s_startedFromEnvironment = true;
         }
     }
 
     /// <summary>Stops tracing and forgets the traces (tracemalloc's <c>stop</c>). Harmless when tracing is off. Returns within about 2 s.</summary>
     public static void Stop()
     {
-        Tracer? tracer;
         lock (Gate)
         {
-            tracer = s_tracer;
-            Volatile.Write(ref s_tracer, null);
-        }
-
-        if (tracer is not null)
-        {
-            _ = tracer.Stop(StopTimeout);
-            TracerMetrics.OnStopped(tracer);
-            tracer.Dispose();
+            StopLocked();
         }
     }
 
@@ -208,6 +221,25 @@ public static class MemTracker
                 }
             };
         }
+    }
+
+    /// <summary>
+    /// Stops the running tracer, if any. Under <see cref="Gate"/>, so a Start cannot overlap a Stop (stopping takes at
+    /// most ~2 s; nothing the reader thread runs takes the gate).
+    /// </summary>
+    private static void StopLocked()
+    {
+        if (s_tracer is not { } tracer)
+        {
+            return;
+        }
+
+        Volatile.Write(ref s_tracer, null);
+        s_requested = null;
+        s_startedFromEnvironment = false;
+        _ = tracer.Stop(StopTimeout);
+        TracerMetrics.OnStopped(tracer);
+        tracer.Dispose();
     }
 
     /// <summary>Writes the exit report once, if asked for, then stops tracing.</summary>

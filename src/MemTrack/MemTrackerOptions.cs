@@ -38,6 +38,7 @@ public sealed record MemTrackerOptions
 
     /// <summary>
     /// A report of the top allocation sites to write when the process exits (the shutdown report). Default null: none.
+    /// It is written only if tracing is still on at exit: <see cref="MemTracker.Stop"/> before the exit cancels it.
     /// </summary>
     public ExitReportOptions? ExitReport { get; init; }
 

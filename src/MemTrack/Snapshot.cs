@@ -117,7 +117,7 @@ public sealed class Snapshot
     /// <param name="writer">Where the report goes.</param>
     /// <param name="top">Most lines per view. Default 10; at least 1.</param>
     /// <param name="tracebackFrames">Frames printed under each line, innermost first. Default 5; 0 prints none.</param>
-    public void WriteReport(TextWriter writer, int top = 10, int tracebackFrames = 5)
+    public void WriteReport(TextWriter writer, int top = ExitReportOptions.DefaultTop, int tracebackFrames = ExitReportOptions.DefaultTracebackFrames)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);

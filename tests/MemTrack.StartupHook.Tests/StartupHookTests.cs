@@ -10,6 +10,7 @@ public sealed class StartupHookTests : IDisposable
 {
     private static readonly string HookPath = Path.Combine(AppContext.BaseDirectory, "MemTrack.StartupHook.dll");
     private static readonly string AppPath = ChildProcess.SiblingOutput("MemTrack.StartupHook.Tests", "MemTrack.HookedApp", "MemTrack.HookedApp.dll");
+    private static readonly string MemTrackAppPath = ChildProcess.SiblingOutput("MemTrack.StartupHook.Tests", "MemTrack.TestApp", "MemTrack.TestApp.dll");
     private readonly string _directory = Directory.CreateTempSubdirectory("memtrack-hook-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -120,6 +121,30 @@ public sealed class StartupHookTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.StandardError);
         Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void AnAppThatStartsMemTrackItselfGetsItsOwnOptionsAndTheHooksReport()
+    {
+        string report = Path.Combine(_directory, "report.txt");
+        var environment = new Dictionary<string, string?> { ["MEMTRACK"] = "10", ["MEMTRACK_REPORT"] = report, ["DOTNET_STARTUP_HOOKS"] = HookPath };
+
+        ChildResult result = ChildProcess.RunDotnet([MemTrackAppPath, "own-start"], environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("depth=3 traces=", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("traceback depth 3", File.ReadAllText(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReportFolderThatDoesNotExistIsOneLineAtStart()
+    {
+        string report = Path.Combine(_directory, "missing", "report.txt");
+
+        ChildResult result = RunApp("return", new() { ["MEMTRACK"] = "10", ["MEMTRACK_REPORT"] = report });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"MemTrack: MEMTRACK_REPORT='{report}' names a folder that does not exist ({Path.GetDirectoryName(report)}); the app runs untraced.", result.StandardError.TrimEnd());
     }
 
     [Fact]

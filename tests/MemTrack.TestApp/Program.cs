@@ -26,6 +26,13 @@ switch (scenario)
         Console.WriteLine("tracing");
         return 0;
 
+    case "own-start":
+        // An app that starts MemTrack itself, run under the startup hook: its own options win, the hook's exit report stays.
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        byte[][] kept = [.. Enumerable.Range(0, 100).Select(_ => new byte[100_000])];
+        Console.WriteLine($"depth={MemTracker.TracebackLimit} traces={MemTracker.TakeSnapshot().Traces.Count} kept={kept.Length}");
+        return 0;
+
     case "no-leaks":
         // A heap assertion where the heap cannot be captured must fail loudly, never pass.
         try

@@ -13,7 +13,7 @@ namespace MemTrack.Internal.Activation;
 /// <item><c>MEMTRACK_LIVE=0</c>: trace allocations only, without live tracking (default 1).</item>
 /// </list>
 /// <c>{pid}</c> in a file name becomes the process id, so child processes that inherit the variables write their own
-/// files. A bad value, or a tracer that cannot start, gives one line on standard error and the app runs untraced.
+/// files; relative names are made absolute at start, and their folder must exist. A bad value, or a tracer that cannot start, gives one line on standard error and the app runs untraced.
 /// </summary>
 internal static class EnvironmentActivation
 {
@@ -46,11 +46,12 @@ internal static class EnvironmentActivation
 
         try
         {
-            MemTracker.Start(options);
+            MemTracker.StartFromEnvironment(options);
             return true;
         }
-        catch (MemTrackException ex)
+        catch (Exception ex)
         {
+            // Whatever goes wrong, the app must start: one line, and it runs untraced.
             errors.WriteLine($"MemTrack: tracing could not start: {ex.Message.ReplaceLineEndings(" ")} The app runs untraced.");
             return false;
         }
@@ -73,7 +74,7 @@ internal static class EnvironmentActivation
             return null;
         }
 
-        int top = variable(TopVariable) is { Length: > 0 } topText ? ParseNumber(TopVariable, topText, 1, 1_000) : 10;
+        int top = variable(TopVariable) is { Length: > 0 } topText ? ParseNumber(TopVariable, topText, 1, ExitReportOptions.MaxTop) : ExitReportOptions.DefaultTop;
         bool live = variable(LiveVariable) is not { Length: > 0 } liveText || ParseNumber(LiveVariable, liveText, 0, 1) == 1;
         return new MemTrackerOptions
         {
@@ -82,8 +83,8 @@ internal static class EnvironmentActivation
             ExitReport = new ExitReportOptions
             {
                 Top = top,
-                Path = FileName(variable(ReportVariable), processId),
-                SnapshotPath = FileName(variable(SnapshotVariable), processId),
+                Path = FileName(ReportVariable, variable(ReportVariable), processId),
+                SnapshotPath = FileName(SnapshotVariable, variable(SnapshotVariable), processId),
             },
         };
     }
@@ -98,6 +99,32 @@ internal static class EnvironmentActivation
         return value;
     }
 
-    private static string? FileName(string? text, int processId) =>
-        string.IsNullOrWhiteSpace(text) ? null : text.Trim().Replace("{pid}", processId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    /// <summary>
+    /// A file named by a variable, made absolute now (the app may change its working directory before it exits) and
+    /// checked now (a missing folder would otherwise show only at exit, after the whole run).
+    /// </summary>
+    private static string? FileName(string name, string? text, int processId)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        string path;
+        try
+        {
+            path = Path.GetFullPath(text.Trim().Replace("{pid}", processId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new FormatException($"{name}='{text}' is not a valid file name ({ex.Message})", ex);
+        }
+
+        if (!Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            throw new FormatException($"{name}='{text}' names a folder that does not exist ({Path.GetDirectoryName(path)})");
+        }
+
+        return path;
+    }
 }

@@ -10,6 +10,8 @@ namespace MemTrack.Internal.Metrics;
 internal static class TracerMetrics
 {
     private static readonly Meter Meter = new(MemTracker.MeterName, typeof(TracerMetrics).Assembly.GetName().Version?.ToString());
+    private static readonly Lock Gate = new();
+    private static Tracer? s_measured;
     private static long s_pastAllocatedBytes;
     private static long s_pastSamples;
     private static long s_pastLostEvents;
@@ -25,7 +27,7 @@ internal static class TracerMetrics
             "memtrack.allocated",
             () => Total(ref s_pastAllocatedBytes, t => t.AllocatedSinceStart),
             unit: "By",
-            description: "Exact bytes the process allocated while tracing was on (GC.GetTotalAllocatedBytes).");
+            description: "Bytes the process allocated while tracing was on (GC.GetTotalAllocatedBytes, exact to the last allocation context).");
         Meter.CreateObservableCounter(
             "memtrack.samples",
             () => Total(ref s_pastSamples, t => t.Samples),
@@ -43,23 +45,41 @@ internal static class TracerMetrics
             description: "Estimated bytes of managed memory the tracer itself holds.");
     }
 
-    /// <summary>Creates the instruments (once); called when tracing starts.</summary>
-    public static void EnsureCreated()
+    /// <summary>Creates the instruments (once) and counts <paramref name="tracer"/> in the counters until it stops.</summary>
+    public static void OnStarted(Tracer tracer)
     {
-        // The static constructor does the work.
+        lock (Gate)
+        {
+            s_measured = tracer;
+        }
     }
 
-    /// <summary>Keeps the totals of a tracer that stops, so the counters never go back.</summary>
+    /// <summary>
+    /// Moves the final numbers of a tracer that has stopped into the totals, in one step with forgetting it, so the
+    /// counters never go back (a drop would read as a counter reset).
+    /// </summary>
     public static void OnStopped(Tracer tracer)
     {
-        Interlocked.Add(ref s_pastAllocatedBytes, tracer.AllocatedSinceStart);
-        Interlocked.Add(ref s_pastSamples, tracer.Samples);
-        Interlocked.Add(ref s_pastLostEvents, tracer.LostEvents);
+        lock (Gate)
+        {
+            if (s_measured == tracer)
+            {
+                s_pastAllocatedBytes += tracer.AllocatedSinceStart;
+                s_pastSamples += tracer.Samples;
+                s_pastLostEvents += tracer.LostEvents;
+                s_measured = null;
+            }
+        }
     }
 
     private static Measurement<long>[] Observe(Func<Tracer, long?> read) =>
         MemTracker.Current is { } tracer && read(tracer) is long value ? [new Measurement<long>(value)] : [];
 
-    private static Measurement<long> Total(ref long past, Func<Tracer, long> read) =>
-        new(Interlocked.Read(ref past) + (MemTracker.Current is { } tracer ? read(tracer) : 0));
+    private static Measurement<long> Total(ref long past, Func<Tracer, long> read)
+    {
+        lock (Gate)
+        {
+            return new(past + (s_measured is { } tracer ? read(tracer) : 0));
+        }
+    }
 }

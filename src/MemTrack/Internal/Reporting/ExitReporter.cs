@@ -19,13 +19,16 @@ internal static class ExitReporter
     /// </param>
     public static bool Run(Tracer tracer, ExitReportOptions options, bool sessionEnding)
     {
+        // One deadline: the snapshot gets most of it, so that when the session does not end in time the snapshot
+        // gives up first and says why, before this wait abandons the thread.
+        TimeSpan snapshotTimeout = options.Timeout * 0.8;
         Exception? failure = null;
         using var done = new ManualResetEventSlim();
         var thread = new Thread(() =>
         {
             try
             {
-                Write(tracer, options, sessionEnding);
+                Write(tracer, options, sessionEnding, snapshotTimeout);
             }
             catch (Exception exception)
             {
@@ -51,23 +54,31 @@ internal static class ExitReporter
 
         if (failure is not null)
         {
-            Console.Error.WriteLine($"MemTrack: the exit report failed: {failure.GetType().Name}: {failure.Message}");
+            Console.Error.WriteLine($"MemTrack: the exit report failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}");
             return false;
         }
 
         return true;
     }
 
-    private static void Write(Tracer tracer, ExitReportOptions options, bool sessionEnding)
+    private static void Write(Tracer tracer, ExitReportOptions options, bool sessionEnding, TimeSpan snapshotTimeout)
     {
-        (Snapshot snapshot, TracerFacts facts) = sessionEnding ? tracer.TakeFinalSnapshot(options.Timeout) : tracer.TakeReportSnapshot(options.Timeout);
+        (Snapshot snapshot, TracerFacts facts) = sessionEnding ? tracer.TakeFinalSnapshot(snapshotTimeout) : tracer.TakeReportSnapshot(snapshotTimeout);
         var text = new StringWriter(CultureInfo.InvariantCulture);
         SnapshotReport.Write(text, snapshot, options.Top, options.TracebackFrames, facts);
         if (options.SnapshotPath is not null)
         {
-            snapshot.Dump(options.SnapshotPath);
+            // A snapshot file that cannot be written must not cost the report.
             text.WriteLine();
-            text.WriteLine($"Snapshot written to {Path.GetFullPath(options.SnapshotPath)} (memtrack top <file>, or Snapshot.Load).");
+            try
+            {
+                snapshot.Dump(options.SnapshotPath);
+                text.WriteLine($"Snapshot written to {Path.GetFullPath(options.SnapshotPath)} (memtrack top <file>, or Snapshot.Load).");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                text.WriteLine($"The snapshot could not be written to {options.SnapshotPath}: {ex.Message.ReplaceLineEndings(" ")}");
+            }
         }
 
         string report = text.ToString();

@@ -19,6 +19,11 @@ internal static class PrivateFile
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)
             ?? throw new ArgumentException("The path must name a file, not a root directory.", nameof(path));
+        if (!Directory.Exists(directory))
+        {
+            // Say so in the user's terms, not in those of the temporary file.
+            throw new DirectoryNotFoundException($"The folder of {path} does not exist ({directory}).");
+        }
         string temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())

@@ -18,14 +18,16 @@ public sealed class EnvironmentActivationTests
     [Fact]
     public void EveryVariableIsRead()
     {
+        string report = Path.Combine(Path.GetTempPath(), "r-{pid}.txt");
         MemTrackerOptions? options = EnvironmentActivation.Parse(
-            Variables(("MEMTRACK", " 4 "), ("MEMTRACK_TOP", "7"), ("MEMTRACK_LIVE", "0"), ("MEMTRACK_REPORT", "/tmp/r-{pid}.txt"), ("MEMTRACK_SNAPSHOT", "s.mtsnap")),
+            Variables(("MEMTRACK", " 4 "), ("MEMTRACK_TOP", "7"), ("MEMTRACK_LIVE", "0"), ("MEMTRACK_REPORT", report), ("MEMTRACK_SNAPSHOT", "s.mtsnap")),
             processId: 42);
 
         Assert.NotNull(options);
         Assert.Equal(4, options.Depth);
         Assert.False(options.TrackLiveObjects);
-        Assert.Equal(new ExitReportOptions { Top = 7, Path = "/tmp/r-42.txt", SnapshotPath = "s.mtsnap" }, options.ExitReport);
+        var expected = new ExitReportOptions { Top = 7, Path = Path.Combine(Path.GetTempPath(), "r-42.txt"), SnapshotPath = Path.GetFullPath("s.mtsnap") };
+        Assert.Equal(expected, options.ExitReport);
     }
 
     [Theory]
@@ -48,6 +50,19 @@ public sealed class EnvironmentActivationTests
 
         var error = Assert.Throws<FormatException>(() => EnvironmentActivation.Parse(lookup, processId: 1));
         Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("MEMTRACK_REPORT")]
+    [InlineData("MEMTRACK_SNAPSHOT")]
+    public void AFileInAFolderThatDoesNotExistIsRefusedAtStart(string variable)
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "memtrack-missing-" + Guid.NewGuid().ToString("N"));
+        string file = Path.Combine(missing, "out.txt");
+
+        var error = Assert.Throws<FormatException>(() => EnvironmentActivation.Parse(Variables(("MEMTRACK", "5"), (variable, file)), processId: 1));
+
+        Assert.Equal($"{variable}='{file}' names a folder that does not exist ({missing})", error.Message);
     }
 
     [Fact]

@@ -40,6 +40,39 @@ public sealed class TracerMetricsTests
     }
 
     [Fact]
+    public void CountersNeverGoBackWhileATracerStops()
+    {
+        MemTracker.Stop();
+        MemTracker.Start(new MemTrackerOptions { Depth = 1 });
+        var values = Workloads.Arrays(100, 50_000);
+        _ = MemTracker.TakeSnapshot();
+        var readings = new List<(long Allocated, long Samples)>();
+        using var stopped = new ManualResetEventSlim();
+        var reader = new Thread(() =>
+        {
+            // Read until the stop is over, then once more.
+            do
+            {
+                Dictionary<string, (long Value, int Tags)> seen = Record();
+                readings.Add((seen["memtrack.allocated"].Value, seen["memtrack.samples"].Value));
+            }
+            while (!stopped.Wait(0));
+        });
+        reader.Start();
+        MemTracker.Stop();
+        stopped.Set();
+        Assert.True(reader.Join(TimeSpan.FromSeconds(30)), "the metrics reader did not finish");
+        GC.KeepAlive(values);
+
+        Assert.True(readings.Count >= 2, $"{readings.Count} readings");
+        for (int i = 1; i < readings.Count; i++)
+        {
+            Assert.True(readings[i].Allocated >= readings[i - 1].Allocated, $"allocated went back at reading {i}: {readings[i - 1].Allocated} -> {readings[i].Allocated}");
+            Assert.True(readings[i].Samples >= readings[i - 1].Samples, $"samples went back at reading {i}: {readings[i - 1].Samples} -> {readings[i].Samples}");
+        }
+    }
+
+    [Fact]
     public void WithoutLiveTrackingThereIsNoLiveGauge()
     {
         MemTracker.Stop();

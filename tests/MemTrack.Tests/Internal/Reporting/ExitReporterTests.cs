@@ -58,44 +58,84 @@ public sealed class ExitReporterTests
         string directory = Path.Combine(Path.GetTempPath(), "memtrack-missing-" + Guid.NewGuid().ToString("N"));
         var options = new ExitReportOptions { Path = Path.Combine(directory, "no", "such", "dir", "r.txt") };
 
-        TextWriter standardError = Console.Error;
-        var errors = new StringWriter();
-        Console.SetError(errors);
-        try
-        {
-            Assert.False(ExitReporter.Run(tracer, options, sessionEnding: false));
-        }
-        finally
-        {
-            Console.SetError(standardError);
-        }
+        (bool written, string errors) = RunCapturingErrors(() => ExitReporter.Run(tracer, options, sessionEnding: false));
 
-        Assert.StartsWith("MemTrack: the exit report failed: DirectoryNotFoundException: ", errors.ToString(), StringComparison.Ordinal);
-        Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(written);
+        Assert.StartsWith("MemTrack: the exit report failed: DirectoryNotFoundException: The folder of ", errors, StringComparison.Ordinal);
+        Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(Directory.Exists(directory));
     }
 
     [Fact]
-    public void AReportThatCannotFinishInTimeGivesUpAndSaysSo()
+    public void WhenTheSessionDoesNotEndTheSnapshotGivesUpFirstAndSaysWhy()
     {
         MemTracker.Stop();
         using var tracer = new Tracer(new MemTrackerOptions());
-        var options = new ExitReportOptions { Timeout = TimeSpan.FromMilliseconds(200), Writer = TextWriter.Null };
+        var options = new ExitReportOptions { Timeout = TimeSpan.FromMilliseconds(500), Writer = TextWriter.Null };
+
+        // The session still runs, so the end of its stream never comes.
+        (bool written, string errors) = RunCapturingErrors(() => ExitReporter.Run(tracer, options, sessionEnding: true));
+
+        Assert.False(written);
+        Assert.Equal("MemTrack: the exit report failed: MemTrackException: The tracer's reader did not reach the end of the session within 0.4 s." + Environment.NewLine, errors);
+    }
+
+    [Fact]
+    public void AReportStuckInItsWriterIsAbandonedAtTheTimeout()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions());
+        using var release = new ManualResetEventSlim();
+        var options = new ExitReportOptions { Timeout = TimeSpan.FromMilliseconds(500), Writer = new BlockingWriter(release) };
+        try
+        {
+            (bool written, string errors) = RunCapturingErrors(() => ExitReporter.Run(tracer, options, sessionEnding: false));
+
+            Assert.False(written);
+            Assert.Equal("MemTrack: the exit report did not finish within 0.5 s (ExitReportOptions.Timeout) and was abandoned." + Environment.NewLine, errors);
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    [Fact]
+    public void ASnapshotFileThatCannotBeWrittenDoesNotCostTheReport()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions());
+        var writer = new StringWriter();
+        string missing = Path.Combine(Path.GetTempPath(), "memtrack-missing-" + Guid.NewGuid().ToString("N"), "s.mtsnap");
+
+        Assert.True(ExitReporter.Run(tracer, new ExitReportOptions { Writer = writer, SnapshotPath = missing }, sessionEnding: false));
+
+        Assert.Contains("Top ", writer.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"The snapshot could not be written to {missing}: The folder of {missing} does not exist", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    private static (bool Result, string Errors) RunCapturingErrors(Func<bool> run)
+    {
         TextWriter standardError = Console.Error;
         var errors = new StringWriter();
         Console.SetError(errors);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            // The session is still running, so the end of its stream never comes: the report must give up.
-            Assert.False(ExitReporter.Run(tracer, options, sessionEnding: true));
+            return (run(), errors.ToString());
         }
         finally
         {
             Console.SetError(standardError);
         }
+    }
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-        Assert.StartsWith("MemTrack: the exit report ", errors.ToString(), StringComparison.Ordinal);
+    /// <summary>A writer whose every write waits until the test releases it, as a stuck file system would.</summary>
+    private sealed class BlockingWriter(ManualResetEventSlim release) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value) => release.Wait(TimeSpan.FromSeconds(30));
+
+        public override void Write(string? value) => release.Wait(TimeSpan.FromSeconds(30));
     }
 }
