@@ -16,7 +16,7 @@ internal static class HeapCommand
         Argument<int> processId = new("pid")
         {
             Description = "Id of a running .NET process of the same user, with diagnostics enabled (the default).",
-            Validators = { result => { if (result.GetValueOrDefault<int>() < 1) { result.AddError("pid must be a positive process id."); } } },
+            Validators = { result => SharedOptions.RequireRange(result, 1, int.MaxValue, "pid must be a positive process id.") },
         };
         Option<int> top = SharedOptions.Top();
         Option<int> timeout = new("--timeout")
@@ -24,7 +24,7 @@ internal static class HeapCommand
             Description = "Longest wait for the dump, in seconds (1 to 3600).",
             HelpName = "seconds",
             DefaultValueFactory = _ => (int)new HeapCaptureOptions().Timeout.TotalSeconds,
-            Validators = { result => RequireRange(result, 1, 3600) },
+            Validators = { result => SharedOptions.RequireRange(result, 1, 3600, "--timeout must be from 1 to 3600.") },
         };
         Option<int> buffer = new("--buffer-mb")
         {
@@ -32,7 +32,7 @@ internal static class HeapCommand
                 + $"({HeapCaptureOptions.MinBufferSizeMB} to {HeapCaptureOptions.MaxBufferSizeMB}).",
             HelpName = "MB",
             DefaultValueFactory = _ => new HeapCaptureOptions().BufferSizeMB,
-            Validators = { result => RequireRange(result, HeapCaptureOptions.MinBufferSizeMB, HeapCaptureOptions.MaxBufferSizeMB) },
+            Validators = { result => SharedOptions.RequireRange(result, HeapCaptureOptions.MinBufferSizeMB, HeapCaptureOptions.MaxBufferSizeMB, $"--buffer-mb must be from {HeapCaptureOptions.MinBufferSizeMB} to {HeapCaptureOptions.MaxBufferSizeMB}.") },
         };
         var command = new Command("heap", "Capture the heap of a running .NET process (one full blocking GC in it) and print its types by size, with retained sizes (objgraph's show_most_common_types, dotnet-gcdump report).")
         {
@@ -61,7 +61,7 @@ internal static class HeapCommand
         {
             throw new CommandFailedException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"no .NET process with diagnostics at pid {processId}: {ex.InnerException?.Message ?? ex.Message}"));
+                $"no .NET process with diagnostics at pid {processId}: {FirstSentence(ex.InnerException?.Message ?? ex.Message)} Is it a running .NET process of this user, with diagnostics enabled (DOTNET_EnableDiagnostics unset or 1) and the same TMPDIR?"));
         }
         catch (MemTrackException ex)
         {
@@ -92,11 +92,10 @@ internal static class HeapCommand
         }
     }
 
-    private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int min, int max)
+    /// <summary>The client's first sentence ("Process 123 is not running."); its further advice is long and container-specific.</summary>
+    private static string FirstSentence(string message)
     {
-        if (result.GetValueOrDefault<int>() is int value && (value < min || value > max))
-        {
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{result.IdentifierToken?.Value ?? "the option"} must be from {min} to {max}."));
-        }
+        int end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class HeapCommandTests
             Assert.Equal("", run.Output);
             string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Equal(2, lines.Length);
-            Assert.StartsWith($"memtrack: no .NET process with diagnostics at pid {sleep.Id}: ", lines[1], StringComparison.Ordinal);
+            Assert.StartsWith($"memtrack: no .NET process with diagnostics at pid {sleep.Id}: Unable to connect to Process {sleep.Id}. Is it a running .NET process", lines[1], StringComparison.Ordinal);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
         }
         finally
@@ -55,15 +55,25 @@ public sealed partial class HeapCommandTests
         }
     }
 
+    [Fact]
+    public void APidThatDoesNotExistIsOneLineAndExitCodeOne()
+    {
+        CliRun run = CliRun.Of("heap", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"memtrack: no .NET process with diagnostics at pid {int.MaxValue}: Process {int.MaxValue} is not running. Is it a running .NET process of this user, with diagnostics enabled (DOTNET_EnableDiagnostics unset or 1) and the same TMPDIR?", run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
+    }
+
     [Theory]
-    [InlineData("0")]
-    [InlineData("-5")]
-    public void APidBelowOneIsAUsageError(string pid)
+    [InlineData("0", "memtrack: pid must be a positive process id.")]
+    [InlineData("-5", "memtrack: pid must be a positive process id.")]
+    [InlineData("abc", "memtrack: Cannot parse argument 'abc' for command 'heap' as expected type 'System.Int32'.")]
+    public void APidThatIsNotAPositiveNumberIsAUsageError(string pid, string message)
     {
         CliRun run = CliRun.Of("heap", pid);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("memtrack: pid must be a positive process id.", run.ErrorLine);
+        Assert.Equal(message, run.ErrorLine);
     }
 
     [Theory]
