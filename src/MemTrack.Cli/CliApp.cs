@@ -13,7 +13,7 @@ internal static class CliApp
     {
         var console = new CliConsole(output, error);
         // A plain command named "memtrack" (a RootCommand takes the name of the entry assembly, MemTrack.Cli).
-        var root = new Command("memtrack", "tracemalloc for .NET from the command line. Read snapshots (top, compare, report), export them (speedscope, pprof, collapsed, flamegraph), or trace an app with no code change (run). Exit codes: 0 done; 1 a file is missing or not a snapshot; 2 bad command line; 3 run could not trace the app; run otherwise returns the app's own exit code.")
+        var root = new Command("memtrack", "tracemalloc for .NET from the command line. Read snapshots (top, compare, report), export them (speedscope, pprof, collapsed, flamegraph), trace an app with no code change (run), or capture the heap of a running .NET process (heap). Exit codes: 0 done; 1 a file is missing or not a snapshot, or no .NET process to capture; 2 bad command line; 3 run could not trace the app; run otherwise returns the app's own exit code.")
         {
             new HelpOption(),
             new VersionOption(),
@@ -22,6 +22,7 @@ internal static class CliApp
             ReportCommand.Create(console),
             ExportCommand.Create(console),
             RunCommand.Create(console),
+            HeapCommand.Create(console),
         };
         ParseResult result = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };

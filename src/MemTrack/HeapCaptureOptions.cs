@@ -1,6 +1,9 @@
 namespace MemTrack;
 
-/// <summary>Settings for <see cref="HeapSnapshot.Capture(HeapCaptureOptions)"/>. Two options objects with equal values are equal.</summary>
+/// <summary>
+/// Settings for <see cref="HeapSnapshot.Capture(HeapCaptureOptions)"/> and <see cref="HeapSnapshot.Capture(int, HeapCaptureOptions?)"/>.
+/// Two options objects with equal values are equal.
+/// </summary>
 public sealed record HeapCaptureOptions
 {
     /// <summary>Smallest allowed <see cref="BufferSizeMB"/>.</summary>
@@ -12,7 +15,7 @@ public sealed record HeapCaptureOptions
     /// <summary>
     /// EventPipe buffer of the capture session, in MB. Default 1024; allowed 16 to 16,384. The runtime writes the whole
     /// heap graph during one blocking GC while no managed thread can read it, so the graph must fit: about 60 MB per
-    /// million objects. Memory is committed only as the dump fills it. A heap that does not fit makes the capture fail
+    /// million objects. Memory is committed only as the dump fills it, in the captured process. A heap that does not fit makes the capture fail
     /// with a <see cref="MemTrackException"/> that says to raise this value.
     /// </summary>
     public int BufferSizeMB { get; init; } = 1024;

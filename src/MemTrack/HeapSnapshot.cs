@@ -7,7 +7,7 @@ using MemTrack.Internal.Heap.Sampling;
 namespace MemTrack;
 
 /// <summary>
-/// One exact capture of every live object of the process and the references between them: what objgraph, pympler and
+/// One exact capture of every live object of a process (this one, or another by id) and the references between them: what objgraph, pympler and
 /// heapy show for Python. Which types hold the memory (<see cref="TypeStatistics"/>), which grew
 /// (<see cref="CompareTo"/>), who holds an object (<see cref="FindPathToRoot"/>) and what its death would free
 /// (<see cref="RetainedSize"/>).
@@ -33,10 +33,12 @@ public sealed class HeapSnapshot
     private readonly IReadOnlyList<SampledObject>? _sampled;
     private readonly int[] _sampledNodes = [];
     private readonly Lazy<(long[] Counts, long[] Sizes)> _typeTotals;
+    private readonly int _processId;
 
-    private HeapSnapshot(HeapGraph graph, DateTimeOffset capturedAt, TimeSpan duration, IReadOnlyList<SampledObject>? sampled)
+    private HeapSnapshot(HeapGraph graph, int processId, DateTimeOffset capturedAt, TimeSpan duration, IReadOnlyList<SampledObject>? sampled)
     {
         Graph = graph;
+        _processId = processId;
         CapturedAt = capturedAt;
         CaptureDuration = duration;
         _sampled = sampled;
@@ -75,7 +77,7 @@ public sealed class HeapSnapshot
     /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics server is not reachable.</exception>
     public static HeapSnapshot Capture() => Capture(new HeapCaptureOptions());
 
-    /// <summary>Captures the heap.</summary>
+    /// <summary>Captures the heap of the current process.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
     /// <exception cref="MemTrackException">The dump lost events or did not complete in time (the message names the option to raise).</exception>
@@ -83,13 +85,41 @@ public sealed class HeapSnapshot
     public static HeapSnapshot Capture(HeapCaptureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Capture(Environment.ProcessId, options);
+    }
+
+    /// <summary>
+    /// Captures the heap of another .NET process (or of this one, when <paramref name="processId"/> is
+    /// <see cref="Environment.ProcessId"/>) through its diagnostics server, as <c>dotnet-gcdump</c> does: the target
+    /// runs one full blocking GC while its runtime streams the graph. It needs no code in the target.
+    /// </summary>
+    /// <remarks>
+    /// A capture of another process holds only what its dump says: types by its runtime's names (a nested type by its
+    /// simple name, <c>Entry</c> rather than <c>Dictionary`2+Entry</c>), static field roots by field name and the type
+    /// of the object held (their declaring types are not known), no object counted as MemTrack's own, and no
+    /// <see cref="AllocationSites(string)"/>. The session buffer (<see cref="HeapCaptureOptions.BufferSizeMB"/>) is
+    /// allocated in the target, as the dump fills it.
+    /// </remarks>
+    /// <param name="processId">The process id; it must be a .NET process of the same user with diagnostics enabled.</param>
+    /// <param name="options">Buffer size and timeout; null for the defaults (1024 MB, 60 s).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="processId"/> is 0 or negative, or an option is out of its range.</exception>
+    /// <exception cref="MemTrackException">The dump lost events or did not complete in time (the message names the option to raise).</exception>
+    /// <exception cref="DiagnosticsUnavailableException">
+    /// No process with that id has a reachable diagnostics server (none runs, it is not .NET, another user's, or
+    /// diagnostics are off).
+    /// </exception>
+    public static HeapSnapshot Capture(int processId, HeapCaptureOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(processId);
+        options ??= new HeapCaptureOptions();
         options.Validate();
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         IReadOnlyList<SampledObject>? sampled = null;
-        HeapGraph graph = HeapDumpSession.Run(options, () => sampled = SampledLiveObjects());
+        Action? dumped = processId == Environment.ProcessId ? () => sampled = SampledLiveObjects() : null;
+        HeapGraph graph = HeapDumpSession.Run(processId, options, dumped);
         TimeSpan duration = clock.Elapsed;
-        return new HeapSnapshot(graph, now, duration, sampled);
+        return new HeapSnapshot(graph, processId, now, duration, sampled);
     }
 
     /// <summary>
@@ -101,10 +131,16 @@ public sealed class HeapSnapshot
     /// </summary>
     /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
-    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture.</exception>
+    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture, or the capture is of another process.</exception>
     public IReadOnlyList<HeapAllocationSite> AllocationSites(string typeName)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeName);
+        if (_processId != Environment.ProcessId)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant(
+                $"This heap capture is of another process ({_processId}): allocation sites join a capture to this process's tracer samples, so only captures of the current process have them."));
+        }
+
         if (_sampled is null)
         {
             throw new InvalidOperationException(
@@ -117,7 +153,7 @@ public sealed class HeapSnapshot
 
     /// <summary>Where the live objects of exactly <paramref name="type"/> were allocated and what holds them (see <see cref="AllocationSites(string)"/>).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="type"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture.</exception>
+    /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture, or the capture is of another process.</exception>
     public IReadOnlyList<HeapAllocationSite> AllocationSites(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);

@@ -8,6 +8,7 @@ public sealed class CliAppTests
     [InlineData("report")]
     [InlineData("export")]
     [InlineData("run")]
+    [InlineData("heap")]
     public void EveryCommandHasHelp(string command)
     {
         CliRun run = CliRun.Of(command, "--help");
@@ -23,12 +24,12 @@ public sealed class CliAppTests
         CliRun run = CliRun.Of("--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (string command in new[] { "top", "compare", "report", "export", "run" })
+        foreach (string command in new[] { "top", "compare", "report", "export", "run", "heap" })
         {
             Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Exit codes: 0 done; 1 a file is missing or not a snapshot; 2 bad command line", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 done; 1 a file is missing or not a snapshot, or no .NET process to capture; 2 bad command line", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

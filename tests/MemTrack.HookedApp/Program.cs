@@ -1,7 +1,8 @@
 using System.Text;
 
 // Knows nothing of MemTrack. Builds a catalog (kept alive until exit) and renders pages (garbage), then ends the way
-// the first argument says: "return" (default), "exit" (Environment.Exit(7)) or "crash" (an unhandled exception).
+// the first argument says: "return" (default), "exit" (Environment.Exit(7)), "crash" (an unhandled exception) or
+// "wait" (prints "ready", then waits for a line on standard input, at most 60 s, and returns: a target to inspect).
 var catalog = Catalog.Build(20_000);
 int rendered = Catalog.RenderPages(2_000);
 Console.WriteLine($"catalog={catalog.Count} rendered={rendered}");
@@ -12,6 +13,10 @@ switch (args.Length > 0 ? args[0] : "return")
         break;
     case "crash":
         throw new InvalidOperationException("the app crashed on purpose");
+    case "wait":
+        Console.WriteLine("ready");
+        _ = Task.Run(Console.In.ReadLine).Wait(TimeSpan.FromSeconds(60));
+        break;
 }
 
 GC.KeepAlive(catalog);

@@ -202,7 +202,7 @@ public sealed class HeapSnapshotTests : IDisposable
         // Below the public minimum of 1 s (the options are validated by Capture, not by the session), so the dump
         // cannot arrive in time on any machine.
         var tooShort = new HeapCaptureOptions { Timeout = TimeSpan.FromMilliseconds(1) };
-        var error = Assert.Throws<MemTrackException>(() => HeapDumpSession.Run(tooShort));
+        var error = Assert.Throws<MemTrackException>(() => HeapDumpSession.Run(Environment.ProcessId, tooShort));
         Assert.Contains("did not complete within", error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(HeapCaptureOptions) + "." + nameof(HeapCaptureOptions.Timeout), error.Message, StringComparison.Ordinal);
 

@@ -20,7 +20,7 @@ internal static class RunCommand
         {
             Description = "Frames kept per traceback (1 to 100).",
             DefaultValueFactory = _ => 10,
-            Validators = { result => { if (result.GetValueOrDefault<int>() is < 1 or > 100) { result.AddError("--depth must be from 1 to 100."); } } },
+            Validators = { result => SharedOptions.RequireRange(result, 1, 100, "--depth must be from 1 to 100.") },
         };
         Option<int> top = SharedOptions.Top();
         Option<string?> snapshot = new("--snapshot", "-s") { Description = "Also dump the exit snapshot to this file ({pid} becomes the process id)." };

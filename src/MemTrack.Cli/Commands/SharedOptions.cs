@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace MemTrack.Cli.Commands;
 
@@ -27,14 +29,21 @@ internal static class SharedOptions
         Description = "Number of entries to print (at least 1).",
         HelpName = "N",
         DefaultValueFactory = _ => 10,
-        Validators = { result => RequirePositive(result) },
+        Validators = { result => RequireRange(result, 1, int.MaxValue, $"{result.IdentifierToken?.Value} must be at least 1.") },
     };
 
-    public static void RequirePositive(System.CommandLine.Parsing.OptionResult result)
+    /// <summary>
+    /// Adds <paramref name="message"/> as the error when the number given is outside <paramref name="min"/> to
+    /// <paramref name="max"/>. Reads the token, not the value: a validator runs before the parser reports text that is
+    /// not a number (reading the value there throws), and a default (no token) is in range.
+    /// </summary>
+    public static void RequireRange(SymbolResult result, int min, int max, string message)
     {
-        if (result.GetValueOrDefault<int>() < 1)
+        if (result.Tokens.Count > 0
+            && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            && (value < min || value > max))
         {
-            result.AddError($"{result.IdentifierToken?.Value ?? "the option"} must be at least 1.");
+            result.AddError(message);
         }
     }
 

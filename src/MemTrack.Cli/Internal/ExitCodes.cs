@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>The command did what was asked.</summary>
     public const int Success = 0;
 
-    /// <summary>A file is missing, unreadable or not a MemTrack snapshot, or the snapshot lacks what was asked (e.g. live data).</summary>
+    /// <summary>A file is missing, unreadable or not a MemTrack snapshot, or the snapshot lacks what was asked (e.g. live data); or <c>heap</c> found no .NET process with diagnostics at the pid, or its capture failed.</summary>
     public const int BadInput = 1;
 
     /// <summary>The command line is wrong (unknown command or option, missing argument); the message says what.</summary>

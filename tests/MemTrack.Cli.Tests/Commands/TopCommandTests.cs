@@ -89,6 +89,7 @@ public sealed class TopCommandTests : IDisposable
     [InlineData("memtrack: '1' is not one of: lineno, filename, traceback, method, type.", "--key", "1")]
     [InlineData("memtrack: 'dead' is not one of: live, allocated.", "--kind", "dead")]
     [InlineData("memtrack: -n must be at least 1.", "-n", "0")]
+    [InlineData("memtrack: Cannot parse argument 'ten' for option '--top' as expected type 'System.Int32'.", "-n", "ten")]
     [InlineData("memtrack: --cumulative works with --key lineno, filename or method.", "--key", "traceback", "--cumulative")]
     public void BadOptionsAreUsageErrors(string message, params string[] options)
     {

@@ -2,7 +2,7 @@ using Microsoft.Diagnostics.NETCore.Client;
 
 namespace MemTrack.Internal.Session;
 
-/// <summary>Opening, stopping and closing EventPipe sessions to the current process, with bounded waits.</summary>
+/// <summary>Opening, stopping and closing EventPipe sessions (to the current process, or another one for a heap capture), with bounded waits.</summary>
 internal static class SessionConnection
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
@@ -11,7 +11,10 @@ internal static class SessionConnection
     /// Starts a session. Throws <see cref="DiagnosticsUnavailableException"/> when the diagnostics
     /// server cannot be reached within 10 s, and <see cref="MemTrackException"/> when the runtime refuses the session.
     /// </summary>
-    public static EventPipeSession Connect(DiagnosticsClient client, EventPipeSessionConfiguration configuration)
+    /// <param name="client">The client of the target process.</param>
+    /// <param name="configuration">The session.</param>
+    /// <param name="otherProcessId">The target's id when it is not the current process (for the messages).</param>
+    public static EventPipeSession Connect(DiagnosticsClient client, EventPipeSessionConfiguration configuration, int? otherProcessId = null)
     {
         Task<EventPipeSession> connect = OnOwnThread(() => client.StartEventPipeSession(configuration), "MemTrack session start");
         try
@@ -23,14 +26,14 @@ internal static class SessionConnection
         }
         catch (AggregateException ex) when (ex.InnerException is ServerNotAvailableException or IOException or UnauthorizedAccessException or TimeoutException or PlatformNotSupportedException)
         {
-            throw Unavailable(ex.InnerException);
+            throw Unavailable(ex.InnerException, otherProcessId);
         }
         catch (AggregateException ex) when (ex.InnerException is ServerErrorException)
         {
             throw new MemTrackException("The runtime refused the tracing session: " + ex.InnerException.Message, ex.InnerException);
         }
 
-        throw Unavailable(null);
+        throw Unavailable(null, otherProcessId);
     }
 
     /// <summary>
@@ -89,13 +92,16 @@ internal static class SessionConnection
         }
     }
 
-    private static DiagnosticsUnavailableException Unavailable(Exception? cause)
+    private static DiagnosticsUnavailableException Unavailable(Exception? cause, int? otherProcessId)
     {
         string message =
-            "MemTrack could not reach this process's diagnostics server"
+            (otherProcessId is int pid ? $"MemTrack could not reach the diagnostics server of process {pid}" : "MemTrack could not reach this process's diagnostics server")
             + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
-            + ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
-            + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there.";
+            + (otherProcessId is null
+                ? ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
+                  + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there."
+                : ". Make sure it is a running .NET process of the same user with diagnostics enabled (DOTNET_EnableDiagnostics "
+                  + "unset or 1), and that both use the same temporary directory (TMPDIR), where its IPC socket is.");
         return cause is null ? new DiagnosticsUnavailableException(message) : new DiagnosticsUnavailableException(message, cause);
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.Diagnostics.Tracing.Parsers;
 namespace MemTrack.Internal.Heap.Capture;
 
 /// <summary>
-/// One heap capture: a short EventPipe session to the current process with the heap-dump keywords, which makes the
-/// runtime run one blocking gen2 GC and stream the object graph during it. A dedicated thread reads the stream; the
+/// One heap capture: a short EventPipe session to a process (this one, or another .NET process by id) with the
+/// heap-dump keywords, which makes the runtime run one blocking gen2 GC and stream the object graph during it. A dedicated thread reads the stream; the
 /// caller waits (bounded) for the dump's GC to stop, then stops the session. One capture runs at a time per process.
 /// </summary>
 internal static class HeapDumpSession
@@ -31,14 +31,19 @@ internal static class HeapDumpSession
     private static readonly Dictionary<ulong, HeapTypeInfo> KnownTypes = [];
     private static readonly Dictionary<ulong, string> KnownModules = [];
 
-    /// <summary>Captures the heap.</summary>
+    /// <summary>Captures the heap of a process.</summary>
+    /// <param name="processId">
+    /// The process. For the current process, types are named from its loaded metadata, static roots by their declaring
+    /// type, and MemTrack's own objects are recognised; for another process only the dump's own data is used (its
+    /// runtime's type names, static roots by field name), since this process's metadata and addresses say nothing of it.
+    /// </param>
     /// <param name="options">Buffer size and timeout.</param>
     /// <param name="dumped">
     /// Runs as soon as the dump's GC has stopped, before the session is stopped and the graph built: the work
     /// between the dump and anything that reads object addresses must stay small, since a GC in between (often a
     /// gen1 one, the dump having just promoted the young objects) moves them away from the dump's addresses.
     /// </param>
-    public static HeapGraph Run(HeapCaptureOptions options, Action? dumped = null)
+    public static HeapGraph Run(int processId, HeapCaptureOptions options, Action? dumped = null)
     {
         if (!OneAtATime.Wait(options.Timeout))
         {
@@ -47,7 +52,7 @@ internal static class HeapDumpSession
 
         try
         {
-            return Capture(options, dumped);
+            return Capture(processId, options, dumped);
         }
         finally
         {
@@ -55,14 +60,15 @@ internal static class HeapDumpSession
         }
     }
 
-    private static HeapGraph Capture(HeapCaptureOptions options, Action? dumped)
+    private static HeapGraph Capture(int processId, HeapCaptureOptions options, Action? dumped)
     {
+        bool self = processId == Environment.ProcessId;
         var builder = new HeapGraphBuilder();
         var decoder = new HeapDumpDecoder(builder);
-        var client = new DiagnosticsClient(Environment.ProcessId);
+        var client = new DiagnosticsClient(processId);
         EventPipeProvider[] providers = [new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)Keywords)];
         // No stacks (heap events do not need them); a rundown of the loaded modules only, to name types precisely.
-        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, options.BufferSizeMB, (long)ClrTraceEventParser.Keywords.Loader, requestStackwalk: false));
+        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, options.BufferSizeMB, (long)ClrTraceEventParser.Keywords.Loader, requestStackwalk: false), self ? null : processId);
         Exception? failure = null;
         long lostEvents = 0;
         using var finished = new ManualResetEventSlim(false);
@@ -120,6 +126,11 @@ internal static class HeapDumpSession
                     $"The heap dump did not complete within {options.Timeout.TotalSeconds:0.#} s ({decoder}). Raise {nameof(HeapCaptureOptions)}.{nameof(HeapCaptureOptions.Timeout)} for a larger heap.");
         }
 
+        if (!self)
+        {
+            return Build(builder, decoder.Types, new Dictionary<ulong, string>(), StaticFieldNames.Unresolved);
+        }
+
         foreach ((ulong typeId, HeapTypeInfo type) in decoder.Types)
         {
             KnownTypes[typeId] = type;
@@ -130,12 +141,26 @@ internal static class HeapDumpSession
             KnownModules[moduleId] = path;
         }
 
-        var namer = new HeapTypeNamer(KnownTypes, KnownModules);
-        foreach (ulong typeId in KnownTypes.Keys)
+        return Build(builder, KnownTypes, KnownModules, StaticFieldNames.Resolver());
+    }
+
+    /// <summary>
+    /// Names the types and builds the graph. Another process's types are described by this dump alone (its type ids
+    /// are its own addresses, and the cache above is this process's), without module paths, so no metadata of this
+    /// process names them and none is MemTrack's own.
+    /// </summary>
+    private static HeapGraph Build(
+        HeapGraphBuilder builder,
+        IReadOnlyDictionary<ulong, HeapTypeInfo> types,
+        IReadOnlyDictionary<ulong, string> modules,
+        Func<string, string, (string Name, bool IsOwn)> staticName)
+    {
+        var namer = new HeapTypeNamer(types, modules);
+        foreach (ulong typeId in types.Keys)
         {
             builder.AddType(typeId, namer.NameOf(typeId), namer.IsOwn(typeId));
         }
 
-        return builder.Build(StaticFieldNames.Resolver());
+        return builder.Build(staticName);
     }
 }

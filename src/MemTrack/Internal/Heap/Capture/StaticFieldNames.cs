@@ -53,13 +53,19 @@ internal static class StaticFieldNames
             string[] types = [.. candidates.Select(c => c.DeclaringType).Distinct()];
             string name = types.Length switch
             {
-                0 => $"{field} (holding {objectType})",
+                0 => Unresolved(field, objectType).Name,
                 1 => types[0] + "." + field,
                 _ => $"{field} (declared by one of: {string.Join(", ", types.Take(5))}{(types.Length > 5 ? ", ..." : string.Empty)})",
             };
             return (name, candidates.Count > 0 && candidates.TrueForAll(c => c.IsOwn));
         };
     }
+
+    /// <summary>
+    /// A static root named by its field name and the type of the object it holds, when no metadata says which type
+    /// declares it (and for another process's dump, whose declaring types this process cannot know); never own.
+    /// </summary>
+    public static (string Name, bool IsOwn) Unresolved(string field, string objectType) => ($"{field} (holding {objectType})", false);
 
     private static StaticFieldIndex Index(Assembly assembly)
     {
