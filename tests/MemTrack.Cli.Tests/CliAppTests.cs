@@ -29,7 +29,7 @@ public sealed class CliAppTests
             Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Exit codes: 0 done; 1 a file is missing or not a snapshot, or no .NET process to capture; 2 bad command line", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 done; 1 bad input (a file missing, unreadable or not a snapshot, an output that cannot be written, no live data, no .NET process at the pid); 2 bad command line; 3 run could not trace the app; 4 internal error", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,5 +23,11 @@ internal static class CommandRunner
             console.Error.WriteLine("memtrack: " + ex.Message);
             return ex.ExitCode;
         }
+        catch (Exception ex)
+        {
+            // A bug, not the user's mistake: one line, not a stack trace, and its own exit code.
+            console.Error.WriteLine($"memtrack: internal error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            return ExitCodes.InternalError;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MemTrack.Cli.Internal;
+using MemTrack.Internal.Formatting;
 
 namespace MemTrack.Cli.Commands;
 
@@ -25,27 +26,15 @@ internal static class CompareCommand
             Snapshot newer = SnapshotInput.Load(result.GetValue(newFile)!, console);
             MemoryKind shown = SnapshotInput.KindFor(result.GetValue(kind), older, newer);
             KeyType keyType = result.GetValue(key);
-            IReadOnlyList<StatisticDiff> diffs = TopCommand.Statistics(() => newer.CompareTo(older, keyType, result.GetValue(cumulative), shown));
+            IReadOnlyList<StatisticDiff> diffs = StatisticsPrinter.Compute(() => newer.CompareTo(older, keyType, result.GetValue(cumulative), shown));
             int count = result.GetValue(top);
             console.Output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Top {Math.Min(count, diffs.Count)} of {diffs.Count} differences by {keyType.ToString().ToLowerInvariant()}, {TopCommand.Describe(shown)}"));
-            for (int i = 0; i < diffs.Count && i < count; i++)
-            {
-                console.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{i + 1}: {diffs[i]}"));
-                if (keyType == KeyType.Traceback)
-                {
-                    foreach (string line in diffs[i].Traceback.Format())
-                    {
-                        console.Output.WriteLine(line);
-                    }
-                }
-            }
-
-            console.Output.WriteLine("Total change: " + SizeFormatterSigned(diffs.Sum(d => d.SizeDiff)));
+                $"Top {Math.Min(count, diffs.Count)} of {diffs.Count} differences by {keyType.ToString().ToLowerInvariant()}, {KindText.Long(shown)}"));
+            StatisticsPrinter.PrintEntries(console.Output, diffs, count, keyType, d => d.Traceback);
+            long change = StatisticsPrinter.TotalSize(newer, shown) - StatisticsPrinter.TotalSize(older, shown);
+            console.Output.WriteLine("Total change: " + SizeFormatter.Format(change, sign: true));
         }));
         return command;
     }
-
-    private static string SizeFormatterSigned(long bytes) => MemTrack.Internal.Formatting.SizeFormatter.Format(bytes, sign: true);
 }

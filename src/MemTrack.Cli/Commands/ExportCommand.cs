@@ -51,12 +51,10 @@ internal static class ExportCommand
 
             console.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Wrote {path} ({SizeFormatter.Format(new FileInfo(path).Length)}, {Describe(shown)}){(progress ? $" in {clock.Elapsed.TotalSeconds:0.0} s" : string.Empty)}."));
+                $"Wrote {path} ({SizeFormatter.Format(new FileInfo(path).Length)}, {KindText.Short(shown)}){(progress ? $" in {clock.Elapsed.TotalSeconds:0.0} s" : string.Empty)}."));
         }));
         return command;
     }
-
-    private static string Describe(MemoryKind kind) => kind == MemoryKind.Live ? "live memory" : "allocated memory";
 
     private static ExportFormat ParseFormat(string text, System.CommandLine.Parsing.ArgumentResult result)
     {

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MemTrack.Cli.Internal;
+using MemTrack.Internal.Storage;
 
 namespace MemTrack.Cli.Commands;
 
@@ -22,7 +24,7 @@ internal static class RunCommand
             DefaultValueFactory = _ => 10,
             Validators = { result => SharedOptions.RequireRange(result, 1, 100, "--depth must be from 1 to 100.") },
         };
-        Option<int> top = SharedOptions.Top();
+        Option<int> top = SharedOptions.Top(ExitReportOptions.MaxTop);
         Option<string?> snapshot = new("--snapshot", "-s") { Description = "Also dump the exit snapshot to this file ({pid} becomes the process id)." };
         Option<string?> report = new("--report", "-r") { Description = "Also keep the report in this file ({pid} becomes the process id)." };
         Option<bool> noLive = new("--no-live") { Description = "Trace allocations only, without live tracking (a little cheaper)." };
@@ -56,6 +58,10 @@ internal static class RunCommand
         {
             throw new CommandFailedException($"the startup hook is missing ({hook}); reinstall the tool.", ExitCodes.RunFailed);
         }
+
+        // Checked before the app runs: finding out after a long run would lose its report.
+        RequireFolder("--snapshot", snapshot);
+        RequireFolder("--report", keptReport);
 
         string directory = Directory.CreateTempSubdirectory("memtrack-run-").FullName;
         try
@@ -94,7 +100,16 @@ internal static class RunCommand
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            DeleteQuietly(directory);
+        }
+    }
+
+    private static void RequireFolder(string option, string? file)
+    {
+        string? folder = file is null ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new CommandFailedException($"{option} {file}: the folder {folder} does not exist.", ExitCodes.Usage);
         }
     }
 
@@ -103,12 +118,35 @@ internal static class RunCommand
         try
         {
             using Process process = Process.Start(start) ?? throw new CommandFailedException($"could not start '{start.FileName}'.", ExitCodes.RunFailed);
+
+            // Ctrl+C (or a SIGTERM) reaches the app too, which then exits and writes its report: memtrack must stay
+            // to print it, so the signals are ignored here while the app runs.
+            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = true);
             process.WaitForExit();
             return process.ExitCode;
         }
         catch (Win32Exception ex)
         {
             throw new CommandFailedException($"could not start '{start.FileName}': {ex.Message}", ExitCodes.RunFailed);
+        }
+    }
+
+    private static void KeepReport(CliConsole console, string text, string target)
+    {
+        try
+        {
+            PrivateFile.Write(target, stream =>
+            {
+                using var writer = new StreamWriter(stream, leaveOpen: true);
+                writer.Write(text);
+            });
+            console.Error.WriteLine($"memtrack: report kept in {target}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The report was printed; losing the copy must not cost the app's exit code.
+            console.Error.WriteLine($"memtrack: the report could not be kept in {target}: {ex.Message}");
         }
     }
 
@@ -126,10 +164,20 @@ internal static class RunCommand
             console.Output.Write(text);
             if (keptReport is not null)
             {
-                string target = Path.GetFullPath(keptReport.Replace("{pid}", pid, StringComparison.Ordinal));
-                File.Copy(file, target, overwrite: true);
-                console.Error.WriteLine($"memtrack: report kept in {target}");
+                KeepReport(console, text, Path.GetFullPath(keptReport.Replace("{pid}", pid, StringComparison.Ordinal)));
             }
+        }
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A temporary folder left behind is no reason to fail the run.
         }
     }
 }

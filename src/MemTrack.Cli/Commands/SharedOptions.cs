@@ -24,12 +24,19 @@ internal static class SharedOptions
         CustomParser = result => Parse<MemoryKind>(result.Tokens.Single().Value, result),
     };
 
-    public static Option<int> Top() => new("--top", "-n")
+    public static Option<int> Top(int max = int.MaxValue) => new("--top", "-n")
     {
-        Description = "Number of entries to print (at least 1).",
+        Description = max == int.MaxValue ? "Number of entries to print (at least 1)." : $"Number of entries per view (1 to {max}).",
         HelpName = "N",
-        DefaultValueFactory = _ => 10,
-        Validators = { result => RequireRange(result, 1, int.MaxValue, $"{result.IdentifierToken?.Value} must be at least 1.") },
+        DefaultValueFactory = _ => ExitReportOptions.DefaultTop,
+        Validators =
+        {
+            result => RequireRange(
+                result,
+                1,
+                max,
+                max == int.MaxValue ? $"{result.IdentifierToken?.Value} must be at least 1." : $"{result.IdentifierToken?.Value} must be from 1 to {max}."),
+        },
     };
 
     /// <summary>

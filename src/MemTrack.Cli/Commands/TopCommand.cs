@@ -21,53 +21,24 @@ internal static class TopCommand
             Snapshot snapshot = SnapshotInput.Load(result.GetValue(file)!, console);
             MemoryKind shown = SnapshotInput.KindFor(result.GetValue(kind), snapshot);
             KeyType keyType = result.GetValue(key);
-            IReadOnlyList<Statistic> statistics = Statistics(() => snapshot.Statistics(keyType, result.GetValue(cumulative), shown));
-            Print(console.Output, snapshot, statistics, keyType, shown, result.GetValue(top));
+            bool isCumulative = result.GetValue(cumulative);
+            IReadOnlyList<Statistic> statistics = StatisticsPrinter.Compute(() => snapshot.Statistics(keyType, isCumulative, shown));
+            Print(console.Output, snapshot, statistics, keyType, shown, result.GetValue(top), isCumulative);
         }));
         return command;
     }
 
-    /// <summary>Runs a statistics call, turning an invalid combination (cumulative traceback) into a one-line error.</summary>
-    internal static T Statistics<T>(Func<T> compute)
-    {
-        try
-        {
-            return compute();
-        }
-        catch (ArgumentException ex) when (ex.ParamName == "cumulative")
-        {
-            throw new CommandFailedException("--cumulative works with --key lineno, filename or method.", ExitCodes.Usage);
-        }
-    }
-
-    private static void Print(TextWriter output, Snapshot snapshot, IReadOnlyList<Statistic> statistics, KeyType keyType, MemoryKind kind, int top)
+    private static void Print(TextWriter output, Snapshot snapshot, IReadOnlyList<Statistic> statistics, KeyType keyType, MemoryKind kind, int top, bool cumulative)
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Top {Math.Min(top, statistics.Count)} of {statistics.Count} by {keyType.ToString().ToLowerInvariant()}, {Describe(kind)}; snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}, depth {snapshot.TracebackLimit}, lost events {snapshot.LostEvents}"));
-        for (int i = 0; i < statistics.Count && i < top; i++)
+            $"Top {Math.Min(top, statistics.Count)} of {statistics.Count} by {keyType.ToString().ToLowerInvariant()}{(cumulative ? " (cumulative)" : string.Empty)}, {KindText.Long(kind)}; snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}, depth {snapshot.TracebackLimit}, lost events {snapshot.LostEvents}"));
+        StatisticsPrinter.PrintEntries(output, statistics, top, keyType, s => s.Traceback);
+        if (statistics.Count > top && !cumulative)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{i + 1}: {statistics[i]}"));
-            if (keyType == KeyType.Traceback)
-            {
-                foreach (string line in statistics[i].Traceback.Format())
-                {
-                    output.WriteLine(line);
-                }
-            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{statistics.Count - top} other: {SizeFormatter.Format(statistics.Skip(top).Sum(s => s.Size))}"));
         }
 
-        long rest = statistics.Skip(top).Sum(s => s.Size);
-        if (statistics.Count > top)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{statistics.Count - top} other: {FormatSize(rest)}"));
-        }
-
-        output.WriteLine("Total: " + FormatSize(statistics.Sum(s => s.Size)));
+        output.WriteLine("Total: " + SizeFormatter.Format(StatisticsPrinter.TotalSize(snapshot, kind)));
     }
-
-    internal static string Describe(MemoryKind kind) =>
-        kind == MemoryKind.Live ? "live memory (estimated, still alive at the snapshot)" : "allocated memory (estimated, dead or alive)";
-
-    internal static string FormatSize(long bytes) => SizeFormatter.Format(bytes);
 }

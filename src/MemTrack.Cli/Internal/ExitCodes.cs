@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary><c>memtrack run</c> could not start the command, or the app wrote no report.</summary>
     public const int RunFailed = 3;
+
+    /// <summary>An unexpected error inside memtrack (a bug): one line on standard error names it.</summary>
+    public const int InternalError = 4;
 }

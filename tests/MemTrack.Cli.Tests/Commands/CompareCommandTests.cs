@@ -14,7 +14,7 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
             """
-            Top 1 of 1 differences by lineno, live memory (estimated, still alive at the snapshot)
+            Top 1 of 1 differences by lineno, live memory (estimated, still alive)
             #1: Cache.cs:12: size=40.0 KiB (+36.0 KiB ±0%), count=40 (+36), average=1024 B
             Total change: +36.0 KiB
 

@@ -17,7 +17,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(expected.ToString(), run.Output);
-        Assert.Contains("Top 1 lines by allocated memory", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Top 1 line by allocated memory", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

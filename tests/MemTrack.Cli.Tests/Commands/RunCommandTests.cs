@@ -48,6 +48,49 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void WithoutLiveTrackingOnlyTheAllocatedViewIsReported()
+    {
+        CliRun run = CliRun.Of("run", "--no-live", "-n", "1", "--", "dotnet", AppPath);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Live: not tracked", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Top 1 line by allocated memory", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACrashingAppStillGivesItsReportAndItsExitCode()
+    {
+        CliRun run = CliRun.Of("run", "-n", "1", "--", "dotnet", AppPath, "crash");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.NotEqual(3, run.ExitCode);
+        Assert.Contains("in Catalog.Build", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--report")]
+    [InlineData("--snapshot")]
+    public void AnOutputFolderThatDoesNotExistIsRefusedBeforeTheAppRuns(string option)
+    {
+        string file = _files.Path(Path.Combine("missing", "out"));
+
+        CliRun run = CliRun.Of("run", option, file, "--", "dotnet", AppPath);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"memtrack: {option} {file}: the folder {Path.GetDirectoryName(file)} does not exist.", run.ErrorLine);
+        Assert.DoesNotContain("tracing '", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TopAboveTheReportsLimitIsAUsageError()
+    {
+        CliRun run = CliRun.Of("run", "-n", "5000", "--", "dotnet", AppPath);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("memtrack: -n must be from 1 to 1000.", run.ErrorLine);
+    }
+
+    [Fact]
     public void ACommandIsRequired()
     {
         CliRun run = CliRun.Of("run");

@@ -14,7 +14,7 @@ public sealed class TopCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);
         string[] lines = run.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("Top 1 of 1 by lineno, live memory (estimated, still alive at the snapshot); snapshot of 2024-05-01 12:30:15 +02:00, depth 10, lost events 3", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Top 1 of 1 by lineno, live memory (estimated, still alive); snapshot of 2024-05-01 12:30:15 +02:00, depth 10, lost events 3", lines[0], StringComparison.Ordinal);
         Assert.Equal("#1: Cache.cs:12: size=40.0 KiB (±0%), count=40, average=1024 B", lines[1]);
         Assert.Equal("Total: 40.0 KiB", lines[2]);
     }
@@ -38,6 +38,18 @@ public sealed class TopCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("  File \"Page.cs\", line 30, in App.Page.Render", run.Output, StringComparison.Ordinal);
         Assert.Contains("  File \"Program.cs\", line 5, in App.Program.Main", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CumulativeCountsEachFrameButTheTotalOnlyOnce()
+    {
+        CliRun run = CliRun.Of("top", _files.After(), "--key", "method", "--cumulative", "--kind", "allocated", "-n", "1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("by method (cumulative), allocated memory", run.Output, StringComparison.Ordinal);
+        Assert.Contains("#1: App.Program.Main (Program.cs): size=240 KiB", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" other: ", run.Output, StringComparison.Ordinal);
+        Assert.EndsWith("Total: 240 KiB" + Environment.NewLine, run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,8 +41,14 @@ internal static class SnapshotReport
             writer.WriteLine("Live: not tracked (MemTrackerOptions.TrackLiveObjects was off)");
         }
 
-        string lost = Invariant($"ost events: {snapshot.LostEvents}");
-        writer.WriteLine(tracer is null ? "L" + lost : "Tracer memory: " + SizeFormatter.Format(tracer.TracerMemory) + "; l" + lost);
+        if (tracer is null)
+        {
+            writer.WriteLine(Invariant($"Lost events: {snapshot.LostEvents}"));
+        }
+        else
+        {
+            writer.WriteLine(Invariant($"Tracer memory: {SizeFormatter.Format(tracer.TracerMemory)}; lost events: {snapshot.LostEvents}"));
+        }
         if (snapshot.LostEvents > 0)
         {
             writer.WriteLine("WARNING: events were lost, so the estimates are too low.");
@@ -53,8 +59,8 @@ internal static class SnapshotReport
     {
         IReadOnlyList<Statistic> lines = snapshot.Statistics(KeyType.LineNo, kind: kind);
         Dictionary<Frame, List<Statistic>> tracebacks = TracebacksByLine(snapshot, kind);
-        string what = kind == MemoryKind.Live ? "live memory (estimated, still alive)" : "allocated memory (estimated, dead or alive)";
-        writer.WriteLine(Invariant($"Top {Math.Min(top, lines.Count)} lines by {what}:"));
+        int shown = Math.Min(top, lines.Count);
+        writer.WriteLine(Invariant($"Top {shown} {(shown == 1 ? "line" : "lines")} by {KindText.Long(kind)}:"));
         for (int i = 0; i < lines.Count && i < top; i++)
         {
             Statistic line = lines[i];
@@ -71,7 +77,7 @@ internal static class SnapshotReport
 
             if (paths.Count > 1)
             {
-                writer.WriteLine(Invariant($"    ({paths.Count - 1} more tracebacks reach this line)"));
+                writer.WriteLine(Invariant($"    ({paths.Count - 1} more {(paths.Count == 2 ? "traceback reaches" : "tracebacks reach")} this line)"));
             }
         }
 

@@ -27,11 +27,11 @@ public sealed class SnapshotReportTests
             Tracer memory: 2048 KiB; lost events: 3
             WARNING: events were lost, so the estimates are too low.
 
-            Top 1 lines by live memory (estimated, still alive):
+            Top 1 line by live memory (estimated, still alive):
             #1: Cache.cs:12: size=5120 B (±0%), count=5, average=1024 B
                 File "Cache.cs", line 12, in App.Cache.Add
                 File "Program.cs", line 5, in App.Program.Main
-                (1 more tracebacks reach this line)
+                (1 more traceback reaches this line)
 
             Top 2 lines by allocated memory (estimated, dead or alive):
             #1: Page.cs:30: size=20.0 KiB (±0%), count=100, average=204 B
@@ -40,7 +40,7 @@ public sealed class SnapshotReportTests
             #2: Cache.cs:12: size=5120 B (±0%), count=5, average=1024 B
                 File "Cache.cs", line 12, in App.Cache.Add
                 File "Program.cs", line 5, in App.Program.Main
-                (1 more tracebacks reach this line)
+                (1 more traceback reaches this line)
 
             """.ReplaceLineEndings(),
             text);
@@ -60,7 +60,7 @@ public sealed class SnapshotReportTests
         Assert.Contains(Environment.NewLine + "Lost events: 3" + Environment.NewLine, text, StringComparison.Ordinal);
         Assert.DoesNotContain("Tracer memory", text, StringComparison.Ordinal);
         Assert.DoesNotContain("by live memory", text, StringComparison.Ordinal);
-        Assert.Contains("Top 1 lines by allocated memory (estimated, dead or alive):" + Environment.NewLine + "#1: a.cs:1: size=3000 B (±0%), count=3, average=1000 B" + Environment.NewLine + "2 other lines: 3000 B", text, StringComparison.Ordinal);
+        Assert.Contains("Top 1 line by allocated memory (estimated, dead or alive):" + Environment.NewLine + "#1: a.cs:1: size=3000 B (±0%), count=3, average=1000 B" + Environment.NewLine + "2 other lines: 3000 B", text, StringComparison.Ordinal);
         Assert.DoesNotContain("File \"a.cs\"", text, StringComparison.Ordinal);
     }
 
