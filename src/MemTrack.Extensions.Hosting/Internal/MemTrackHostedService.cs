@@ -8,7 +8,8 @@ namespace MemTrack.Extensions.Hosting.Internal;
 /// the one already running, or logs why it cannot and lets the application run untraced; starts the periodic reports.
 /// Stopping (before any hosted service stops, while the application still holds its memory): ends the periodic
 /// reports and logs the shutdown report, within <see cref="ShutdownReportTimeout"/> and the host's shutdown token.
-/// Stopped (after every hosted service stopped): stops the tracer it started.
+/// Stopped (after every hosted service stopped): stops the tracer it started. Disposed without Stopped (the host's
+/// start failed): stops it too.
 /// </summary>
 internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
     private Task _periodicReports = Task.CompletedTask;
     private bool _tracing;
     private bool _ownsTracer;
+    private int _tracerSettled;
 
     public MemTrackHostedService(MemTrackHostingOptions options, ILogger logger)
     {
@@ -79,21 +81,45 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (_ownsTracer && _options.StopTracerOnShutdown)
-        {
-            // Bounded (about 2 s); it also ends a shutdown report still waiting for the tracer.
-            MemTracker.Stop();
-            _ownsTracer = false;
-            MemTrackLog.TracingStopped(_logger);
-        }
-
+        SettleTracer();
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Ends the periodic reports and, when the host never got to <see cref="StoppedAsync"/> (another hosted service
+    /// failed the host's start, so the host calls neither Stopping nor Stopped), stops the tracer this service started,
+    /// as Stopped would have. Never throws; bounded by <see cref="MemTracker.Stop"/> (about 2 s).
+    /// </summary>
     public void Dispose()
     {
         _stopReports.Cancel();
+        try
+        {
+            SettleTracer();
+        }
+        catch (Exception)
+        {
+            // Dispose must not throw into the container's disposal (a logger disposed first, say); MemTracker.Stop has
+            // run or thrown after taking the tracer out of use, and there is no one left to tell.
+        }
+
         _stopReports.Dispose();
+    }
+
+    /// <summary>
+    /// Once (Stopped or Dispose, whichever comes first): stops the tracer this service started, when
+    /// <see cref="MemTrackHostingOptions.StopTracerOnShutdown"/>. A tracer already running at start is never stopped.
+    /// </summary>
+    private void SettleTracer()
+    {
+        if (!_ownsTracer || Interlocked.Exchange(ref _tracerSettled, 1) != 0 || !_options.StopTracerOnShutdown)
+        {
+            return;
+        }
+
+        // Bounded (about 2 s); it also ends a shutdown report still waiting for the tracer.
+        MemTracker.Stop();
+        MemTrackLog.TracingStopped(_logger);
     }
 
     private void StartTracer()

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using MemTrack.Extensions.Hosting.Internal;
 using MemTrack.Extensions.Hosting.Tests.TestSupport;
 using MemTrack.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -180,6 +182,20 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AFailedHostStartLeavesNoTracerRunningOnceTheHostIsDisposed()
+    {
+        using (var host = new TestHost(configure: null, services => services.AddHostedService<FailingToStartService>()))
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Host.StartAsync());
+            Assert.Equal(FailingToStartService.Message, ex.Message);
+            Assert.True(MemTracker.IsTracing); // started in StartingAsync; the host calls neither Stopping nor Stopped
+            Assert.Single(host.Entries(MemTrackLog.TracingStartedId));
+        }
+
+        Assert.False(MemTracker.IsTracing);
+    }
+
+    [Fact]
     public void WithDiagnosticsDisabledTheHostRunsUntracedAndSaysWhy()
     {
         var (exitCode, output, _) = TestApp.Run("host", new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" });
@@ -191,6 +207,15 @@ public sealed class MemTrackHostedServiceTests : IDisposable
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.SummaryId}]", output, StringComparison.Ordinal);
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.ReportFailedId}]", output, StringComparison.Ordinal);
         Assert.EndsWith("host stopped; tracing: False", output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingToStartService : IHostedService
+    {
+        public const string Message = "this service fails the host's start";
+
+        public Task StartAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static readonly int WorkloadLine = Line() + 8;

@@ -8,7 +8,9 @@ namespace MemTrack.Extensions.Hosting.Tests.TestSupport;
 /// <summary>A real host (<see cref="Host.CreateApplicationBuilder()"/>) with MemTrack registered and its logs captured.</summary>
 internal sealed class TestHost : IDisposable
 {
-    public TestHost(Action<MemTrackHostingOptions>? configure = null)
+    /// <param name="configure">The MemTrack options, or null for <c>AddMemTrack()</c>.</param>
+    /// <param name="services">Adds further services (after MemTrack).</param>
+    public TestHost(Action<MemTrackHostingOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(Logs);
@@ -21,6 +23,7 @@ internal sealed class TestHost : IDisposable
             builder.Services.AddMemTrack(configure);
         }
 
+        services?.Invoke(builder.Services);
         Host = builder.Build();
     }
 
