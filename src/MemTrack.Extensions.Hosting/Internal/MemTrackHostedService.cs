@@ -8,8 +8,8 @@ namespace MemTrack.Extensions.Hosting.Internal;
 /// the one already running, or logs why it cannot and lets the application run untraced; starts the periodic reports.
 /// Stopping (before any hosted service stops, while the application still holds its memory): ends the periodic
 /// reports and logs the shutdown report, within <see cref="ShutdownReportTimeout"/> and the host's shutdown token.
-/// Stopped (after every hosted service stopped): stops the tracer it started. Disposed without Stopped (the host's
-/// start failed): stops it too.
+/// Stopped (after every hosted service stopped): stops the tracer it started, unless it has an exit report to write
+/// at process exit. Disposed without Stopped (the host's start failed): the same.
 /// </summary>
 internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposable
 {
@@ -108,12 +108,20 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
 
     /// <summary>
     /// Once (Stopped or Dispose, whichever comes first): stops the tracer this service started, when
-    /// <see cref="MemTrackHostingOptions.StopTracerOnShutdown"/>. A tracer already running at start is never stopped.
+    /// <see cref="MemTrackHostingOptions.StopTracerOnShutdown"/>, unless it was started with an exit report
+    /// (<see cref="MemTrackerOptions.ExitReport"/>), which is written only if tracing is still on when the process
+    /// exits. A tracer already running at start is never stopped.
     /// </summary>
     private void SettleTracer()
     {
         if (!_ownsTracer || Interlocked.Exchange(ref _tracerSettled, 1) != 0 || !_options.StopTracerOnShutdown)
         {
+            return;
+        }
+
+        if (_options.Tracer.ExitReport is not null)
+        {
+            MemTrackLog.TracingKeptForExitReport(_logger);
             return;
         }
 

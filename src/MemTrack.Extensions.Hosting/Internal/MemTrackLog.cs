@@ -19,6 +19,7 @@ internal static partial class MemTrackLog
     public const int ReportFailedId = 8;
     public const int ShutdownReportAbandonedId = 9;
     public const int TracingStoppedId = 10;
+    public const int TracingKeptForExitReportId = 11;
 
     [LoggerMessage(EventId = TracingStartedId, EventName = nameof(TracingStarted), Level = LogLevel.Information,
         Message = "MemTrack is tracing allocations (depth {Depth}, live objects tracked: {TrackLiveObjects}); the top {Top} sites by {Key} are logged {Schedule}")]
@@ -59,4 +60,8 @@ internal static partial class MemTrackLog
     [LoggerMessage(EventId = TracingStoppedId, EventName = nameof(TracingStopped), Level = LogLevel.Information,
         Message = "MemTrack stopped tracing")]
     public static partial void TracingStopped(ILogger logger);
+
+    [LoggerMessage(EventId = TracingKeptForExitReportId, EventName = nameof(TracingKeptForExitReport), Level = LogLevel.Information,
+        Message = "MemTrack leaves the tracer running: its exit report (MemTrackerOptions.ExitReport) is written when the process exits, and only while tracing is on")]
+    public static partial void TracingKeptForExitReport(ILogger logger);
 }

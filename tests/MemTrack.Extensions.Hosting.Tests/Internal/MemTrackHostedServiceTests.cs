@@ -138,6 +138,32 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ATracerWithAnExitReportIsLeftRunningForItAndTheHostSaysSo()
+    {
+        using var host = new TestHost(options => options.Tracer = new MemTrackerOptions { ExitReport = new ExitReportOptions { Writer = TextWriter.Null } });
+        await host.Host.StartAsync();
+        await host.Host.StopAsync();
+
+        Assert.True(MemTracker.IsTracing);
+        Assert.Single(host.Entries(MemTrackLog.SummaryId, AllocationReport.Shutdown));
+        Assert.Empty(host.Entries(MemTrackLog.TracingStoppedId));
+        Assert.Equal(MemTrackLog.TracingKeptForExitReportId, host.MemTrackEntries[^1].EventId.Id);
+    }
+
+    [Fact]
+    public void TheExitReportOfTheHostsTracerIsWrittenAtProcessExit()
+    {
+        var (exitCode, output, _) = TestApp.Run("exit-report");
+        _output.WriteLine(output);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"info: {MemTrackHostedService.Category}[{MemTrackLog.TracingKeptForExitReportId}]", output, StringComparison.Ordinal);
+        int stopped = output.IndexOf("host stopped; tracing: True", StringComparison.Ordinal);
+        Assert.True(stopped >= 0, "the host left the tracer running");
+        Assert.True(output.IndexOf("MemTrack report of ", stopped, StringComparison.Ordinal) > stopped, "the exit report follows");
+    }
+
+    [Fact]
     public async Task WithoutLiveTrackingAndByTypeOnlyTheAllocatedViewIsLoggedPerType()
     {
         using var host = new TestHost(options =>
