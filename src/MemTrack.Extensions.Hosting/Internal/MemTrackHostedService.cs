@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,7 @@ namespace MemTrack.Extensions.Hosting.Internal;
 /// Runs the tracer for the host's lifetime. Starting (before any hosted service starts): starts the tracer, or uses
 /// the one already running, or logs why it cannot and lets the application run untraced; starts the periodic reports.
 /// Stopping (before any hosted service stops, while the application still holds its memory): ends the periodic
-/// reports and logs the shutdown report, within <see cref="ShutdownReportTimeout"/> and the host's shutdown token.
+/// reports and logs the shutdown report, within <see cref="DefaultShutdownReportTimeout"/> (5 s) and the host's shutdown token.
 /// Stopped (after every hosted service stopped): stops the tracer it started, unless it has an exit report to write
 /// at process exit. Disposed without Stopped (the host's start failed): the same.
 /// </summary>
@@ -17,7 +18,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
     public const string Category = "MemTrack";
 
     /// <summary>How long shutdown waits for the last periodic report and the shutdown report.</summary>
-    public static readonly TimeSpan ShutdownReportTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultShutdownReportTimeout = TimeSpan.FromSeconds(5);
 
     private readonly MemTrackHostingOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +33,9 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
         _options = options;
         _logger = logger;
     }
+
+    /// <summary><see cref="DefaultShutdownReportTimeout"/>; tests shorten it to see the report abandoned.</summary>
+    internal TimeSpan ShutdownReportTimeout { get; set; } = DefaultShutdownReportTimeout;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -69,7 +73,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
         }
         catch (TimeoutException)
         {
-            MemTrackLog.ShutdownReportAbandoned(_logger, $"it did not finish within {ShutdownReportTimeout.TotalSeconds:0} s");
+            MemTrackLog.ShutdownReportAbandoned(_logger, string.Create(CultureInfo.InvariantCulture, $"it did not finish within {ShutdownReportTimeout.TotalSeconds:0.###} s"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -208,6 +208,32 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AShutdownReportStillRunningWhenTheHostsShutdownTokenFiresIsAbandonedWithAWarning()
+    {
+        using var host = new TestHost();
+        using var shutdown = new CancellationTokenSource();
+        object? reason = await StopWithTheShutdownReportHeldAsync(host, async () =>
+        {
+            Task stop = host.Host.StopAsync(shutdown.Token);
+            host.Logs.WaitFor(entries => entries.Any(IsShutdownSummary), WaitLimit); // the report is now held in the logger
+            await shutdown.CancelAsync();
+            await stop;
+        });
+
+        Assert.Equal("the host's shutdown timeout expired", reason);
+    }
+
+    [Fact]
+    public async Task AShutdownReportOverItsBudgetIsAbandonedWithAWarning()
+    {
+        using var host = new TestHost();
+        host.Service.ShutdownReportTimeout = TimeSpan.FromMilliseconds(500);
+        object? reason = await StopWithTheShutdownReportHeldAsync(host, () => host.Host.StopAsync());
+
+        Assert.Equal("it did not finish within 0.5 s", reason);
+    }
+
+    [Fact]
     public async Task AFailedHostStartLeavesNoTracerRunningOnceTheHostIsDisposed()
     {
         using (var host = new TestHost(configure: null, services => services.AddHostedService<FailingToStartService>()))
@@ -256,6 +282,41 @@ public sealed class MemTrackHostedServiceTests : IDisposable
         }
 
         return arrays;
+    }
+
+    private static bool IsShutdownSummary(LogEntry entry) =>
+        entry.EventId.Id == MemTrackLog.SummaryId && Equals(entry["Report"], AllocationReport.Shutdown);
+
+    /// <summary>
+    /// Starts the host, then runs <paramref name="stop"/> while the logger holds the shutdown report at its summary,
+    /// and checks that shutdown went on regardless: within <see cref="WaitLimit"/>, with one warning that the report
+    /// was abandoned, and with the tracer stopped. Returns the warning's reason.
+    /// </summary>
+    private static async Task<object?> StopWithTheShutdownReportHeldAsync(TestHost host, Func<Task> stop)
+    {
+        var release = new TaskCompletionSource();
+        host.Logs.Logged = entry =>
+        {
+            if (IsShutdownSummary(entry))
+            {
+                release.Task.Wait(WaitLimit);
+            }
+        };
+        await host.Host.StartAsync();
+        try
+        {
+            await stop().WaitAsync(WaitLimit);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+
+        LogEntry abandoned = Assert.Single(host.Entries(MemTrackLog.ShutdownReportAbandonedId));
+        Assert.Equal(LogLevel.Warning, abandoned.Level);
+        Assert.Single(host.Entries(MemTrackLog.TracingStoppedId));
+        Assert.False(MemTracker.IsTracing);
+        return abandoned["Reason"];
     }
 
     private static int Line([CallerLineNumber] int line = 0) => line;

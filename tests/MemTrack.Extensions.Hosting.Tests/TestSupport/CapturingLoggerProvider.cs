@@ -20,6 +20,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 
+    /// <summary>Called with each entry once it is captured, on the thread that logged it; a test may block it there.</summary>
+    public Action<LogEntry>? Logged { get; set; }
+
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
     public void Dispose()
@@ -74,7 +77,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
                 }
             }
 
-            owner.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), values, exception));
+            var entry = new LogEntry(category, logLevel, eventId, formatter(state, exception), values, exception);
+            owner.Add(entry);
+            owner.Logged?.Invoke(entry);
         }
     }
 }

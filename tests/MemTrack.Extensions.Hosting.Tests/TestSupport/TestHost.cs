@@ -31,6 +31,9 @@ internal sealed class TestHost : IDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>The host's MemTrack hosted service.</summary>
+    public MemTrackHostedService Service => Host.Services.GetServices<IHostedService>().OfType<MemTrackHostedService>().Single();
+
     /// <summary>The entries of the "MemTrack" category so far.</summary>
     public IReadOnlyList<LogEntry> MemTrackEntries => [.. Logs.Entries.Where(e => e.Category == MemTrackHostedService.Category)];
 
