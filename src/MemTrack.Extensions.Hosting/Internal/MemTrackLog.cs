@@ -34,11 +34,11 @@ internal static partial class MemTrackLog
     public static partial void TracingUnavailable(ILogger logger, string reason, Exception? exception);
 
     [LoggerMessage(EventId = SummaryId, EventName = nameof(Summary),
-        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since tracing started (exact); traced live memory {TracedLiveBytes} B, peak {TracedPeakBytes} B (estimates); tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
+        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since MemTracker.Start or the last ClearTraces (exact); traced live memory {TracedLiveBytes} B, peak {TracedPeakBytes} B (estimates); tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
     public static partial void Summary(ILogger logger, LogLevel level, string report, long exactAllocatedBytes, long tracedLiveBytes, long tracedPeakBytes, long tracerMemoryBytes, long lostEvents);
 
     [LoggerMessage(EventId = SummaryWithoutLiveDataId, EventName = nameof(SummaryWithoutLiveData),
-        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since tracing started (exact); live objects are not tracked; tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
+        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since MemTracker.Start or the last ClearTraces (exact); live objects are not tracked; tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
     public static partial void SummaryWithoutLiveData(ILogger logger, LogLevel level, string report, long exactAllocatedBytes, long tracerMemoryBytes, long lostEvents);
 
     [LoggerMessage(EventId = LiveSiteId, EventName = nameof(LiveSite),
