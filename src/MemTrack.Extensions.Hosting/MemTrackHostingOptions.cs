@@ -14,7 +14,9 @@ public sealed class MemTrackHostingOptions
     /// live objects tracked. Raise <see cref="MemTrackerOptions.Depth"/> for <see cref="KeyType.Traceback"/>
     /// (sites then differ by their callers too; the logs still name the innermost line). Values
     /// out of range fail the host's start with <see cref="ArgumentOutOfRangeException"/> naming the option. Unused
-    /// when the tracer is already running when the host starts.
+    /// when the tracer is already running when the host starts. With <see cref="MemTrackerOptions.ExitReport"/> set, the
+    /// host leaves the tracer running at shutdown (see <see cref="StopTracerOnShutdown"/>), since the exit report is
+    /// written only if tracing is still on when the process exits.
     /// </summary>
     public MemTrackerOptions Tracer { get; set; } = new();
 
@@ -37,8 +39,11 @@ public sealed class MemTrackHostingOptions
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
     /// <summary>
-    /// Default true: the tracer the host started is stopped once the host has stopped. A tracer that was already
-    /// running when the host started is never stopped by the host.
+    /// Default true: the tracer the host started is stopped once the host has stopped (or, when the host's start
+    /// failed, when the host is disposed). A tracer that was already running when the host started is never stopped
+    /// by the host. Nor is one started with an exit report (<see cref="Tracer"/>'s
+    /// <see cref="MemTrackerOptions.ExitReport"/>): that report is written at process exit only if tracing is still on
+    /// then, so the host leaves the tracer running and logs that it does.
     /// </summary>
     public bool StopTracerOnShutdown { get; set; } = true;
 }

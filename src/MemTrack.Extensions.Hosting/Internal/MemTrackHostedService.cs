@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +8,9 @@ namespace MemTrack.Extensions.Hosting.Internal;
 /// Runs the tracer for the host's lifetime. Starting (before any hosted service starts): starts the tracer, or uses
 /// the one already running, or logs why it cannot and lets the application run untraced; starts the periodic reports.
 /// Stopping (before any hosted service stops, while the application still holds its memory): ends the periodic
-/// reports and logs the shutdown report, within <see cref="ShutdownReportTimeout"/> and the host's shutdown token.
-/// Stopped (after every hosted service stopped): stops the tracer it started.
+/// reports and logs the shutdown report, within <see cref="DefaultShutdownReportTimeout"/> (5 s) and the host's shutdown token.
+/// Stopped (after every hosted service stopped): stops the tracer it started, unless it has an exit report to write
+/// at process exit. Disposed without Stopped (the host's start failed): the same.
 /// </summary>
 internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposable
 {
@@ -16,7 +18,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
     public const string Category = "MemTrack";
 
     /// <summary>How long shutdown waits for the last periodic report and the shutdown report.</summary>
-    public static readonly TimeSpan ShutdownReportTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultShutdownReportTimeout = TimeSpan.FromSeconds(5);
 
     private readonly MemTrackHostingOptions _options;
     private readonly ILogger _logger;
@@ -24,12 +26,16 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
     private Task _periodicReports = Task.CompletedTask;
     private bool _tracing;
     private bool _ownsTracer;
+    private int _tracerSettled;
 
     public MemTrackHostedService(MemTrackHostingOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
     }
+
+    /// <summary><see cref="DefaultShutdownReportTimeout"/>; tests shorten it to see the report abandoned.</summary>
+    internal TimeSpan ShutdownReportTimeout { get; set; } = DefaultShutdownReportTimeout;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +73,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
         }
         catch (TimeoutException)
         {
-            MemTrackLog.ShutdownReportAbandoned(_logger, $"it did not finish within {ShutdownReportTimeout.TotalSeconds:0} s");
+            MemTrackLog.ShutdownReportAbandoned(_logger, string.Create(CultureInfo.InvariantCulture, $"it did not finish within {ShutdownReportTimeout.TotalSeconds:0.###} s"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -79,21 +85,53 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (_ownsTracer && _options.StopTracerOnShutdown)
-        {
-            // Bounded (about 2 s); it also ends a shutdown report still waiting for the tracer.
-            MemTracker.Stop();
-            _ownsTracer = false;
-            MemTrackLog.TracingStopped(_logger);
-        }
-
+        SettleTracer();
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Ends the periodic reports and, when the host never got to <see cref="StoppedAsync"/> (another hosted service
+    /// failed the host's start, so the host calls neither Stopping nor Stopped), stops the tracer this service started,
+    /// as Stopped would have. Never throws; bounded by <see cref="MemTracker.Stop"/> (about 2 s).
+    /// </summary>
     public void Dispose()
     {
         _stopReports.Cancel();
+        try
+        {
+            SettleTracer();
+        }
+        catch (Exception)
+        {
+            // Dispose must not throw into the container's disposal (a logger disposed first, say); MemTracker.Stop has
+            // run or thrown after taking the tracer out of use, and there is no one left to tell.
+        }
+
         _stopReports.Dispose();
+    }
+
+    /// <summary>
+    /// Once (Stopped or Dispose, whichever comes first): stops the tracer this service started, when
+    /// <see cref="MemTrackHostingOptions.StopTracerOnShutdown"/>, unless it was started with an exit report
+    /// (<see cref="MemTrackerOptions.ExitReport"/>), which is written only if tracing is still on when the process
+    /// exits. A tracer already running at start is never stopped.
+    /// </summary>
+    private void SettleTracer()
+    {
+        if (!_ownsTracer || Interlocked.Exchange(ref _tracerSettled, 1) != 0 || !_options.StopTracerOnShutdown)
+        {
+            return;
+        }
+
+        if (_options.Tracer.ExitReport is not null)
+        {
+            MemTrackLog.TracingKeptForExitReport(_logger);
+            return;
+        }
+
+        // Bounded (about 2 s); it also ends a shutdown report still waiting for the tracer.
+        MemTracker.Stop();
+        MemTrackLog.TracingStopped(_logger);
     }
 
     private void StartTracer()

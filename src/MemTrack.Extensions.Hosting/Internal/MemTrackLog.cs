@@ -19,6 +19,7 @@ internal static partial class MemTrackLog
     public const int ReportFailedId = 8;
     public const int ShutdownReportAbandonedId = 9;
     public const int TracingStoppedId = 10;
+    public const int TracingKeptForExitReportId = 11;
 
     [LoggerMessage(EventId = TracingStartedId, EventName = nameof(TracingStarted), Level = LogLevel.Information,
         Message = "MemTrack is tracing allocations (depth {Depth}, live objects tracked: {TrackLiveObjects}); the top {Top} sites by {Key} are logged {Schedule}")]
@@ -33,11 +34,11 @@ internal static partial class MemTrackLog
     public static partial void TracingUnavailable(ILogger logger, string reason, Exception? exception);
 
     [LoggerMessage(EventId = SummaryId, EventName = nameof(Summary),
-        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since tracing started (exact); traced live memory {TracedLiveBytes} B, peak {TracedPeakBytes} B (estimates); tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
+        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since MemTracker.Start or the last ClearTraces (exact); traced live memory {TracedLiveBytes} B, peak {TracedPeakBytes} B (estimates); tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
     public static partial void Summary(ILogger logger, LogLevel level, string report, long exactAllocatedBytes, long tracedLiveBytes, long tracedPeakBytes, long tracerMemoryBytes, long lostEvents);
 
     [LoggerMessage(EventId = SummaryWithoutLiveDataId, EventName = nameof(SummaryWithoutLiveData),
-        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since tracing started (exact); live objects are not tracked; tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
+        Message = "MemTrack {Report} report: {ExactAllocatedBytes} B allocated since MemTracker.Start or the last ClearTraces (exact); live objects are not tracked; tracer memory {TracerMemoryBytes} B; {LostEvents} lost events")]
     public static partial void SummaryWithoutLiveData(ILogger logger, LogLevel level, string report, long exactAllocatedBytes, long tracerMemoryBytes, long lostEvents);
 
     [LoggerMessage(EventId = LiveSiteId, EventName = nameof(LiveSite),
@@ -59,4 +60,8 @@ internal static partial class MemTrackLog
     [LoggerMessage(EventId = TracingStoppedId, EventName = nameof(TracingStopped), Level = LogLevel.Information,
         Message = "MemTrack stopped tracing")]
     public static partial void TracingStopped(ILogger logger);
+
+    [LoggerMessage(EventId = TracingKeptForExitReportId, EventName = nameof(TracingKeptForExitReport), Level = LogLevel.Information,
+        Message = "MemTrack leaves the tracer running: its exit report (MemTrackerOptions.ExitReport) is written when the process exits, and only while tracing is on")]
+    public static partial void TracingKeptForExitReport(ILogger logger);
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using MemTrack.Extensions.Hosting.Internal;
 using MemTrack.Extensions.Hosting.Tests.TestSupport;
 using MemTrack.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -136,6 +138,32 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ATracerWithAnExitReportIsLeftRunningForItAndTheHostSaysSo()
+    {
+        using var host = new TestHost(options => options.Tracer = new MemTrackerOptions { ExitReport = new ExitReportOptions { Writer = TextWriter.Null } });
+        await host.Host.StartAsync();
+        await host.Host.StopAsync();
+
+        Assert.True(MemTracker.IsTracing);
+        Assert.Single(host.Entries(MemTrackLog.SummaryId, AllocationReport.Shutdown));
+        Assert.Empty(host.Entries(MemTrackLog.TracingStoppedId));
+        Assert.Equal(MemTrackLog.TracingKeptForExitReportId, host.MemTrackEntries[^1].EventId.Id);
+    }
+
+    [Fact]
+    public void TheExitReportOfTheHostsTracerIsWrittenAtProcessExit()
+    {
+        var (exitCode, output, _) = TestApp.Run("exit-report");
+        _output.WriteLine(output);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"info: {MemTrackHostedService.Category}[{MemTrackLog.TracingKeptForExitReportId}]", output, StringComparison.Ordinal);
+        int stopped = output.IndexOf("host stopped; tracing: True", StringComparison.Ordinal);
+        Assert.True(stopped >= 0, "the host left the tracer running");
+        Assert.True(output.IndexOf("MemTrack report of ", stopped, StringComparison.Ordinal) > stopped, "the exit report follows");
+    }
+
+    [Fact]
     public async Task WithoutLiveTrackingAndByTypeOnlyTheAllocatedViewIsLoggedPerType()
     {
         using var host = new TestHost(options =>
@@ -180,6 +208,46 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AShutdownReportStillRunningWhenTheHostsShutdownTokenFiresIsAbandonedWithAWarning()
+    {
+        using var host = new TestHost();
+        using var shutdown = new CancellationTokenSource();
+        object? reason = await StopWithTheShutdownReportHeldAsync(host, async () =>
+        {
+            Task stop = host.Host.StopAsync(shutdown.Token);
+            host.Logs.WaitFor(entries => entries.Any(IsShutdownSummary), WaitLimit); // the report is now held in the logger
+            await shutdown.CancelAsync();
+            await stop;
+        });
+
+        Assert.Equal("the host's shutdown timeout expired", reason);
+    }
+
+    [Fact]
+    public async Task AShutdownReportOverItsBudgetIsAbandonedWithAWarning()
+    {
+        using var host = new TestHost();
+        host.Service.ShutdownReportTimeout = TimeSpan.FromMilliseconds(500);
+        object? reason = await StopWithTheShutdownReportHeldAsync(host, () => host.Host.StopAsync());
+
+        Assert.Equal("it did not finish within 0.5 s", reason);
+    }
+
+    [Fact]
+    public async Task AFailedHostStartLeavesNoTracerRunningOnceTheHostIsDisposed()
+    {
+        using (var host = new TestHost(configure: null, services => services.AddHostedService<FailingToStartService>()))
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Host.StartAsync());
+            Assert.Equal(FailingToStartService.Message, ex.Message);
+            Assert.True(MemTracker.IsTracing); // started in StartingAsync; the host calls neither Stopping nor Stopped
+            Assert.Single(host.Entries(MemTrackLog.TracingStartedId));
+        }
+
+        Assert.False(MemTracker.IsTracing);
+    }
+
+    [Fact]
     public void WithDiagnosticsDisabledTheHostRunsUntracedAndSaysWhy()
     {
         var (exitCode, output, _) = TestApp.Run("host", new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" });
@@ -191,6 +259,15 @@ public sealed class MemTrackHostedServiceTests : IDisposable
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.SummaryId}]", output, StringComparison.Ordinal);
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.ReportFailedId}]", output, StringComparison.Ordinal);
         Assert.EndsWith("host stopped; tracing: False", output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingToStartService : IHostedService
+    {
+        public const string Message = "this service fails the host's start";
+
+        public Task StartAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(Message);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static readonly int WorkloadLine = Line() + 8;
@@ -205,6 +282,41 @@ public sealed class MemTrackHostedServiceTests : IDisposable
         }
 
         return arrays;
+    }
+
+    private static bool IsShutdownSummary(LogEntry entry) =>
+        entry.EventId.Id == MemTrackLog.SummaryId && Equals(entry["Report"], AllocationReport.Shutdown);
+
+    /// <summary>
+    /// Starts the host, then runs <paramref name="stop"/> while the logger holds the shutdown report at its summary,
+    /// and checks that shutdown went on regardless: within <see cref="WaitLimit"/>, with one warning that the report
+    /// was abandoned, and with the tracer stopped. Returns the warning's reason.
+    /// </summary>
+    private static async Task<object?> StopWithTheShutdownReportHeldAsync(TestHost host, Func<Task> stop)
+    {
+        var release = new TaskCompletionSource();
+        host.Logs.Logged = entry =>
+        {
+            if (IsShutdownSummary(entry))
+            {
+                release.Task.Wait(WaitLimit);
+            }
+        };
+        await host.Host.StartAsync();
+        try
+        {
+            await stop().WaitAsync(WaitLimit);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+
+        LogEntry abandoned = Assert.Single(host.Entries(MemTrackLog.ShutdownReportAbandonedId));
+        Assert.Equal(LogLevel.Warning, abandoned.Level);
+        Assert.Single(host.Entries(MemTrackLog.TracingStoppedId));
+        Assert.False(MemTracker.IsTracing);
+        return abandoned["Reason"];
     }
 
     private static int Line([CallerLineNumber] int line = 0) => line;

@@ -3,15 +3,6 @@ using Microsoft.Extensions.Logging;
 
 namespace MemTrack.Extensions.Hosting.Tests.TestSupport;
 
-/// <summary>One captured log entry, with its structured values.</summary>
-internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Values, Exception? Exception)
-{
-    /// <summary>A structured value by name, or null.</summary>
-    public object? this[string name] => Values.GetValueOrDefault(name);
-
-    public override string ToString() => $"{Level} {Category}[{EventId.Id}] {Message}";
-}
-
 /// <summary>An <see cref="ILoggerProvider"/> that keeps every entry in memory, for tests to read and wait on.</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
@@ -28,6 +19,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
             }
         }
     }
+
+    /// <summary>Called with each entry once it is captured, on the thread that logged it; a test may block it there.</summary>
+    public Action<LogEntry>? Logged { get; set; }
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
@@ -83,7 +77,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
                 }
             }
 
-            owner.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), values, exception));
+            var entry = new LogEntry(category, logLevel, eventId, formatter(state, exception), values, exception);
+            owner.Add(entry);
+            owner.Logged?.Invoke(entry);
         }
     }
 }
