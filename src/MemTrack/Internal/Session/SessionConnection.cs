@@ -57,11 +57,35 @@ internal static class SessionConnection
         "MemTrack session stop");
 
     /// <summary>
+    /// Stops a session while its reader drains the stream: asks the runtime to stop (<see cref="StopInBackground"/>),
+    /// waits up to <paramref name="drainTimeout"/> for the reader to finish, closes the session (which unblocks a
+    /// reader that did not finish; when it did, only if <paramref name="disposeWhenDrained"/>), then waits for the stop
+    /// request, up to <paramref name="stopTimeout"/> if the reader finished. Returns whether it did.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="readerFinished">Waits up to the given time for the reader to reach the end of the stream; true once it has.</param>
+    /// <param name="drainTimeout">How long the reader may take.</param>
+    /// <param name="stopTimeout">How long the stop request may take after the reader finished.</param>
+    /// <param name="disposeWhenDrained">Whether to close the session even when the reader finished.</param>
+    public static bool StopAndDrain(EventPipeSession session, Func<TimeSpan, bool> readerFinished, TimeSpan drainTimeout, TimeSpan stopTimeout, bool disposeWhenDrained)
+    {
+        Task stop = StopInBackground(session);
+        bool drained = readerFinished(drainTimeout);
+        if (!drained || disposeWhenDrained)
+        {
+            DisposeQuietly(session);
+        }
+
+        _ = stop.Wait(drained ? stopTimeout : TimeSpan.Zero);
+        return drained;
+    }
+
+    /// <summary>
     /// Runs blocking IPC work on a background thread of its own, not the thread pool: the caller waits for it with a
     /// timeout, and a caller that is itself a pool thread must not starve the pool (which would make it inject
     /// threads, visible as growth between heap captures). The task carries the work's exception.
     /// </summary>
-    private static Task<T> OnOwnThread<T>(Func<T> work, string name)
+    internal static Task<T> OnOwnThread<T>(Func<T> work, string name)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>

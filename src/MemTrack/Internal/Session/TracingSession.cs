@@ -157,16 +157,9 @@ internal sealed class TracingSession : IDisposable
 
         _stopping = true;
 
-        // Stop from a pool thread while the reader keeps draining the stream (dotnet/runtime#1892, #36108).
-        Task stop = SessionConnection.StopInBackground(_session);
-        bool finished = _finished.Wait(timeout);
-        if (!finished)
-        {
-            // Unblock the reader by closing its stream; it is a background thread, so it cannot hold up exit.
-            SessionConnection.DisposeQuietly(_session);
-        }
-
-        _ = stop.Wait(finished ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero);
+        // Stop from a thread of its own while the reader keeps draining the stream (dotnet/runtime#1892, #36108). A
+        // reader that does not finish is unblocked by closing its stream; it is a background thread, so it cannot hold up exit.
+        bool finished = SessionConnection.StopAndDrain(_session, _finished.Wait, timeout, TimeSpan.FromMilliseconds(200), disposeWhenDrained: false);
         FailPending(new MemTrackException("Tracing was stopped."));
         return finished;
     }

@@ -69,31 +69,18 @@ internal static class HeapDumpSession
         EventPipeProvider[] providers = [new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)Keywords)];
         // No stacks (heap events do not need them); a rundown of the loaded modules only, to name types precisely.
         EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, options.BufferSizeMB, (long)ClrTraceEventParser.Keywords.Loader, requestStackwalk: false), self ? null : processId);
-        Exception? failure = null;
-        long lostEvents = 0;
-        using var finished = new ManualResetEventSlim(false);
-        var reader = new Thread(() =>
-        {
-            try
+        Task<long> reader = SessionConnection.OnOwnThread<long>(
+            () =>
             {
                 using var source = new EventPipeEventSource(session.EventStream);
                 decoder.Subscribe(source);
                 source.Process();
-                lostEvents = source.EventsLost;
-            }
-            catch (Exception ex)
-            {
-                failure = ex; // reported to the caller below, never thrown on this thread
-            }
-            finally
-            {
-                finished.Set();
-            }
-        })
-        { IsBackground = true, Name = "MemTrack heap capture" };
-        reader.Start();
+                return source.EventsLost;
+            },
+            "MemTrack heap capture");
+        WaitHandle finished = ((IAsyncResult)reader).AsyncWaitHandle;
 
-        bool completed = WaitHandle.WaitAny([decoder.Completed.WaitHandle, finished.WaitHandle], options.Timeout) == 0;
+        bool completed = WaitHandle.WaitAny([decoder.Completed.WaitHandle, finished], options.Timeout) == 0;
         try
         {
             if (completed)
@@ -103,12 +90,15 @@ internal static class HeapDumpSession
         }
         finally
         {
-            Task stop = SessionConnection.StopInBackground(session);
-            bool drained = finished.Wait(DrainTimeout);
-            SessionConnection.DisposeQuietly(session);
-            _ = stop.Wait(drained ? DrainTimeout : TimeSpan.Zero);
-            _ = finished.Wait(DrainTimeout);
+            _ = SessionConnection.StopAndDrain(session, finished.WaitOne, DrainTimeout, DrainTimeout, disposeWhenDrained: true);
+            if (finished.WaitOne(DrainTimeout))
+            {
+                reader.Dispose(); // closes its wait handle now, not by a finalizer whose queue a later capture would see
+            }
         }
+
+        long lostEvents = reader.IsCompletedSuccessfully ? reader.Result : 0;
+        Exception? failure = reader.Exception?.InnerException; // the reader's failure, reported below, never thrown on its thread
 
         // Lost events come first: when the buffer overflows, the dump's own GC stop event can be among them, and the
         // wait then ends by the timeout, which would name the wrong option.
