@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
+using MemTrack.Internal.Heap.Graph;
 
 namespace MemTrack.Internal.Heap.Capture;
 
@@ -118,6 +119,6 @@ internal sealed class HeapTypeNamer
 
         return type.Parameters.Length == 0
             ? definition
-            : definition + "[" + string.Join(",", type.Parameters.Select(p => NameOf(p, depth + 1))) + "]";
+            : HeapTypeNameFormat.Generic(definition, type.Parameters.Select(p => NameOf(p, depth + 1)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Reflection.Metadata;
+using MemTrack.Internal.Heap.Graph;
 
 namespace MemTrack.Internal.Heap.Capture;
 
@@ -54,11 +55,11 @@ internal sealed class MetadataTypeNames(MetadataReader reader) : ISignatureTypeP
         _ => "System." + typeCode,
     };
 
-    public string GetSZArrayType(string elementType) => elementType + "[]";
+    public string GetSZArrayType(string elementType) => HeapTypeNameFormat.Array(elementType, 1);
 
-    public string GetArrayType(string elementType, ArrayShape shape) => elementType + "[" + new string(',', shape.Rank - 1) + "]";
+    public string GetArrayType(string elementType, ArrayShape shape) => HeapTypeNameFormat.Array(elementType, shape.Rank);
 
-    public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => genericType + "[" + string.Join(",", typeArguments) + "]";
+    public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => HeapTypeNameFormat.Generic(genericType, typeArguments);
 
     public string GetByReferenceType(string elementType) => elementType + "&";
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MemTrack.Internal.Heap.Graph;
 
 /// <summary>
@@ -10,40 +8,13 @@ internal static class RuntimeTypeName
 {
     public static string Of(Type type)
     {
-        var text = new StringBuilder();
-        Append(text, type);
-        return text.ToString();
-    }
-
-    private static void Append(StringBuilder text, Type type)
-    {
         if (type.IsArray)
         {
-            Append(text, type.GetElementType()!);
-            text.Append('[').Append(',', type.GetArrayRank() - 1).Append(']');
-            return;
+            return HeapTypeNameFormat.Array(Of(type.GetElementType()!), type.GetArrayRank());
         }
 
-        if (!type.IsGenericType || type.IsGenericTypeDefinition)
-        {
-            text.Append(type.FullName ?? type.Name);
-            return;
-        }
-
-        Type definition = type.GetGenericTypeDefinition();
-        text.Append(definition.FullName);
-        text.Append('[');
-        Type[] arguments = type.GetGenericArguments();
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-
-            Append(text, arguments[i]);
-        }
-
-        text.Append(']');
+        return !type.IsGenericType || type.IsGenericTypeDefinition
+            ? type.FullName ?? type.Name
+            : HeapTypeNameFormat.Generic(type.GetGenericTypeDefinition().FullName!, type.GetGenericArguments().Select(Of));
     }
 }
