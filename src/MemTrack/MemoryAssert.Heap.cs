@@ -119,7 +119,7 @@ public static partial class MemoryAssert
             long size = objects.Sum(o => o.Size);
             throw new MemoryAssertionException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Expected at most {maxCount} live instance{(maxCount == 1 ? string.Empty : "s")} of {name}, but {objects.Count} are alive ({size} bytes).{Environment.NewLine}{HeldByReport.ForType(heap, name)}"));
+                $"Expected at most {maxCount} live instance{(maxCount == 1 ? string.Empty : "s")} of {name}, but {objects.Count} are alive ({size} bytes).{Environment.NewLine}{HeldByReport.ForType(heap, name, objects)}"));
         }
     }
 

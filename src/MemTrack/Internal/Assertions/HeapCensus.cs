@@ -98,19 +98,7 @@ internal sealed class HeapCensus
     }
 
     /// <summary>The largest object of a type under a holder, or null.</summary>
-    public HeapObject? Largest((string Type, string Holder) key)
-    {
-        HeapGraph graph = Heap.Graph;
-        int best = -1;
-        foreach (HeapObject item in Heap.ObjectsOfType(key.Type))
-        {
-            int holder = _holderOf[item.Node];
-            if (holder >= 0 && _holders[holder] == key.Holder && (best < 0 || graph.Sizes[item.Node] > graph.Sizes[best]))
-            {
-                best = item.Node;
-            }
-        }
-
-        return best < 0 ? null : new HeapObject(Heap, best);
-    }
+    public HeapObject? Largest((string Type, string Holder) key) =>
+        HolderGroup.Of(Heap.ObjectsOfType(key.Type), node => _holderOf[node] is int holder and >= 0 ? _holders[holder] : null)
+            .TryGetValue(key.Holder, out HolderGroup group) ? new HeapObject(Heap, group.Largest) : null;
 }

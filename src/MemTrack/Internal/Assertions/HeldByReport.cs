@@ -13,10 +13,11 @@ internal static class HeldByReport
 {
     private const int TopRoots = 3;
 
-    /// <summary>The roots holding the objects of <paramref name="typeName"/>, most objects first, and the path to the largest object under the first.</summary>
-    public static string ForType(HeapSnapshot heap, string typeName)
+    /// <summary>The roots holding <paramref name="objects"/> (those of <paramref name="typeName"/>), most objects first, and the path to the largest object under the first.</summary>
+    public static string ForType(HeapSnapshot heap, string typeName, IReadOnlyList<HeapObject> objects)
     {
-        var ranked = ByRoot(heap, typeName).OrderByDescending(g => g.Value.Count).ThenByDescending(g => g.Value.Size).ToList();
+        RootPaths paths = heap.Graph.RootPaths;
+        var ranked = HolderGroup.Of(objects, node => paths.RootOf(node) is HeapRoot r ? r.Label : "no reported root").OrderByDescending(g => g.Value.Count).ThenByDescending(g => g.Value.Size).ToList();
         if (ranked.Count == 0)
         {
             return string.Empty;
@@ -24,7 +25,7 @@ internal static class HeldByReport
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{typeName} is held by:");
-        foreach ((string root, RootGroup group) in ranked.Take(TopRoots))
+        foreach ((string root, HolderGroup group) in ranked.Take(TopRoots))
         {
             text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {root}: {group.Count} object{(group.Count == 1 ? string.Empty : "s")}, {SizeFormatter.Format(group.Size)}");
         }
@@ -42,23 +43,4 @@ internal static class HeldByReport
             ? header + Environment.NewLine + path.ToString().TrimEnd()
             : header + Environment.NewLine + "  no reported GC root reaches it (a root the runtime does not report, such as a register or an unlisted handle, holds it).";
     }
-
-    /// <summary>The objects of a type grouped by the root of their shortest path (<c>name [kind]</c>).</summary>
-    private static Dictionary<string, RootGroup> ByRoot(HeapSnapshot heap, string typeName)
-    {
-        var groups = new Dictionary<string, RootGroup>(StringComparer.Ordinal);
-        RootPaths paths = heap.Graph.RootPaths;
-        foreach (HeapObject item in heap.ObjectsOfType(typeName))
-        {
-            string root = paths.RootOf(item.Node) is HeapRoot r ? r.Label : "no reported root";
-            RootGroup group = groups.GetValueOrDefault(root, new RootGroup(0, 0, item.Node));
-            long largest = heap.Graph.Sizes[group.Largest];
-            groups[root] = new RootGroup(group.Count + 1, group.Size + item.Size, item.Size > largest ? item.Node : group.Largest);
-        }
-
-        return groups;
-    }
-
-    /// <summary>The objects of one type under one root: how many, their size, and the largest.</summary>
-    private readonly record struct RootGroup(int Count, long Size, int Largest);
 }
