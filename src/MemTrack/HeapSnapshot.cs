@@ -147,7 +147,7 @@ public sealed class HeapSnapshot
                 "This heap capture has no allocation sites: start MemTracker (with MemTrackerOptions.TrackLiveObjects = true, the default) before HeapSnapshot.Capture.");
         }
 
-        int type = Array.IndexOf(Graph.TypeNames, typeName);
+        int type = Graph.TypeIndexOf(typeName);
         return type < 0 ? [] : AllocationSiteJoin.SitesOfType(Graph, _sampled, _sampledNodes, type);
     }
 
@@ -219,7 +219,7 @@ public sealed class HeapSnapshot
     public IReadOnlyList<HeapObject> ObjectsOfType(string typeName)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeName);
-        int type = Array.IndexOf(Graph.TypeNames, typeName);
+        int type = Graph.TypeIndexOf(typeName);
         var result = new List<HeapObject>();
         if (type < 0)
         {

@@ -55,7 +55,7 @@ internal sealed class HeapCensus
             }
         }
 
-        int code = codeType is null ? -1 : Array.IndexOf(graph.TypeNames, codeType);
+        int code = codeType is null ? -1 : graph.TypeIndexOf(codeType);
         for (int node = 0; node < n && code >= 0; node++)
         {
             if (graph.Types[node] == code)

@@ -118,6 +118,9 @@ internal sealed class HeapGraph
 
     public string TypeName(int node) => TypeNames[Types[node]];
 
+    /// <summary>The index of <paramref name="typeName"/> in <see cref="TypeNames"/>, or -1.</summary>
+    public int TypeIndexOf(string typeName) => Array.IndexOf(TypeNames, typeName);
+
     /// <summary>
     /// Breadth-first from the first <paramref name="tail"/> nodes of <paramref name="queue"/> (already marked), marking
     /// in <paramref name="marked"/> every node reached without entering a <paramref name="blocked"/> one. The queue
