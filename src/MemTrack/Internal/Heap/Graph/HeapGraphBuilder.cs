@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MemTrack.Internal.Export;
 
 namespace MemTrack.Internal.Heap.Graph;
 
@@ -114,9 +115,8 @@ internal sealed class HeapGraphBuilder
     /// <summary>The distinct type names in first-seen order, whether each is own, and each type id's slot.</summary>
     private (string[] Names, bool[] Own, Dictionary<ulong, int> Index) Types()
     {
-        var names = new List<string>();
+        var names = new InternTable<string>(StringComparer.Ordinal);
         var own = new List<bool>();
-        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         var index = new Dictionary<ulong, int>();
         foreach (ulong typeId in _typeIds)
         {
@@ -129,12 +129,10 @@ internal sealed class HeapGraphBuilder
                 ? known
                 : string.Create(CultureInfo.InvariantCulture, $"Type(0x{typeId:x})");
             bool isOwn = _ownTypes.Contains(typeId);
-            if (!byName.TryGetValue(name, out int slot))
+            int slot = names.Intern(name);
+            if (slot == own.Count)
             {
-                slot = names.Count;
-                names.Add(name);
                 own.Add(isOwn);
-                byName.Add(name, slot);
             }
             else
             {
@@ -145,7 +143,7 @@ internal sealed class HeapGraphBuilder
             index.Add(typeId, slot);
         }
 
-        return ([.. names], [.. own], index);
+        return ([.. names.Values], [.. own], index);
     }
 
     /// <summary>References in compressed rows, in address order, with the dependent-handle edges added to their keys.</summary>
