@@ -19,9 +19,6 @@ internal static class ChromeHeapSnapshotWriter
     /// <summary>Numbers per node: type, name, id, self_size, edge_count, trace_node_id, detachedness.</summary>
     public const int NodeFieldCount = 7;
 
-    /// <summary>Numbers per edge: type, name_or_index, to_node.</summary>
-    public const int EdgeFieldCount = 3;
-
     // Indexes into meta.node_types[0] and meta.edge_types[0], in V8's order.
     private const int NodeTypeObject = 3;
     private const int NodeTypeSynthetic = 9;

@@ -149,7 +149,4 @@ internal sealed class HeapGraph
 
     /// <summary>The node at exactly <paramref name="address"/>, or -1.</summary>
     public int IndexOf(ulong address) => AddressIndex.Of(Addresses, address);
-
-    /// <summary>The node whose object contains <paramref name="address"/> (an interior pointer), or -1.</summary>
-    public int IndexContaining(ulong address) => AddressIndex.Containing(Addresses, Sizes, address);
 }
