@@ -136,11 +136,7 @@ internal static class RunCommand
     {
         try
         {
-            PrivateFile.Write(target, stream =>
-            {
-                using var writer = new StreamWriter(stream, leaveOpen: true);
-                writer.Write(text);
-            });
+            PrivateFile.WriteText(target, text);
             console.Error.WriteLine($"memtrack: report kept in {target}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
