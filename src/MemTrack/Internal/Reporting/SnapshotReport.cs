@@ -1,4 +1,5 @@
 using System.Globalization;
+using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Formatting;
 using MemTrack.Internal.Sampling;
 
@@ -83,13 +84,7 @@ internal static class SnapshotReport
 
         if (lines.Count > top)
         {
-            long rest = 0;
-            for (int i = top; i < lines.Count; i++)
-            {
-                rest += lines[i].Size;
-            }
-
-            writer.WriteLine(Invariant($"{lines.Count - top} other lines: {SizeFormatter.Format(rest)}"));
+            writer.WriteLine(Invariant($"{lines.Count - top} other lines: {SizeFormatter.Format(SnapshotStatistics.SizeAfter(lines, top))}"));
         }
     }
 
