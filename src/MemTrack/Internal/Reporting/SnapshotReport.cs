@@ -1,7 +1,7 @@
-using System.Globalization;
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Formatting;
 using MemTrack.Internal.Sampling;
+using static System.FormattableString;
 
 namespace MemTrack.Internal.Reporting;
 
@@ -126,6 +126,4 @@ internal static class SnapshotReport
         string margin = SizeFormatter.RelativeMargin(stats.SizeMargin, stats.RoundedSize);
         return SizeFormatter.Format(stats.RoundedSize) + (margin.Length == 0 ? string.Empty : " (" + margin + ", 95%)");
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
