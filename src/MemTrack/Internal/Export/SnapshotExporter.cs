@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Formatting;
 
 namespace MemTrack.Internal.Export;
 
@@ -75,7 +76,7 @@ internal static class SnapshotExporter
     public static string Title(Snapshot snapshot, MemoryKind kind) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{(kind == MemoryKind.Live ? "Live" : "Allocated")} memory by allocation stack, snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}");
+            $"{KindText.Title(kind)} by allocation stack, snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}");
 
     private static string PackageVersion()
     {
