@@ -173,6 +173,6 @@ public sealed class Snapshot
 
         // Checked before the file is created, so that bad arguments leave no file behind.
         SnapshotExporter.Validate(this, format, kind);
-        PrivateFile.Write(path, stream => SnapshotExporter.Write(this, stream, format, kind));
+        PrivateFile.Write(path, stream => SnapshotExporter.WriteValidated(this, stream, format, kind));
     }
 }

@@ -13,7 +13,7 @@ internal static class ReportCommand
         Option<int> frames = new("--frames")
         {
             Description = "Frames printed under each line (0 prints none).",
-            DefaultValueFactory = _ => 5,
+            DefaultValueFactory = _ => ExitReportOptions.DefaultTracebackFrames,
             Validators = { result => SharedOptions.RequireRange(result, 0, int.MaxValue, "--frames must be 0 or more.") },
         };
         var command = new Command("report", "Print the totals and the top lines by live and allocated memory, with their biggest traceback (the exit report).")

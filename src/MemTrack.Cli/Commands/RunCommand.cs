@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using MemTrack.Cli.Internal;
+using MemTrack.Internal.Activation;
 using MemTrack.Internal.Storage;
 
 namespace MemTrack.Cli.Commands;
@@ -20,9 +21,13 @@ internal static class RunCommand
     {
         Option<int> depth = new("--depth", "-d")
         {
-            Description = "Frames kept per traceback (1 to 100).",
+            Description = $"Frames kept per traceback ({MemTrackerOptions.MinDepth} to {MemTrackerOptions.MaxDepth}).",
             DefaultValueFactory = _ => 10,
-            Validators = { result => SharedOptions.RequireRange(result, 1, 100, "--depth must be from 1 to 100.") },
+            Validators =
+            {
+                result => SharedOptions.RequireRange(
+                    result, MemTrackerOptions.MinDepth, MemTrackerOptions.MaxDepth, $"--depth must be from {MemTrackerOptions.MinDepth} to {MemTrackerOptions.MaxDepth}."),
+            },
         };
         Option<int> top = SharedOptions.Top(ExitReportOptions.MaxTop);
         Option<string?> snapshot = new("--snapshot", "-s") { Description = "Also dump the exit snapshot to this file ({pid} becomes the process id)." };
@@ -40,18 +45,15 @@ internal static class RunCommand
         command.SetAction(result => CommandRunner.Run(console, () => Run(
             console,
             result.GetValue(commandLine)!,
-            new Dictionary<string, string>
-            {
-                ["MEMTRACK"] = result.GetValue(depth).ToString(CultureInfo.InvariantCulture),
-                ["MEMTRACK_TOP"] = result.GetValue(top).ToString(CultureInfo.InvariantCulture),
-                ["MEMTRACK_LIVE"] = result.GetValue(noLive) ? "0" : "1",
-            },
+            result.GetValue(depth),
+            result.GetValue(top),
+            live: !result.GetValue(noLive),
             result.GetValue(snapshot),
             result.GetValue(report))));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] commandLine, Dictionary<string, string> variables, string? snapshot, string? keptReport)
+    private static int Run(CliConsole console, string[] commandLine, int depth, int top, bool live, string? snapshot, string? keptReport)
     {
         string hook = Path.Combine(AppContext.BaseDirectory, HookFileName);
         if (!File.Exists(hook))
@@ -74,18 +76,17 @@ internal static class RunCommand
 
             string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
             start.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? hook : hooks + Path.PathSeparator + hook;
-            foreach ((string name, string value) in variables)
-            {
-                start.Environment[name] = value;
-            }
-
-            start.Environment["MEMTRACK_REPORT"] = Path.Combine(directory, "report-{pid}.txt");
+            string depthText = depth.ToString(CultureInfo.InvariantCulture);
+            start.Environment[EnvironmentActivation.DepthVariable] = depthText;
+            start.Environment[EnvironmentActivation.TopVariable] = top.ToString(CultureInfo.InvariantCulture);
+            start.Environment[EnvironmentActivation.LiveVariable] = live ? "1" : "0";
+            start.Environment[EnvironmentActivation.ReportVariable] = Path.Combine(directory, "report-{pid}.txt");
             if (snapshot is not null)
             {
-                start.Environment["MEMTRACK_SNAPSHOT"] = Path.GetFullPath(snapshot);
+                start.Environment[EnvironmentActivation.SnapshotVariable] = Path.GetFullPath(snapshot);
             }
 
-            console.Error.WriteLine($"memtrack: tracing '{string.Join(' ', commandLine)}' (depth {variables["MEMTRACK"]}); the report follows when it exits.");
+            console.Error.WriteLine($"memtrack: tracing '{string.Join(' ', commandLine)}' (depth {depthText}); the report follows when it exits.");
             int exitCode = RunToEnd(start);
             string[] reports = Directory.GetFiles(directory, "report-*.txt");
             if (reports.Length == 0)
@@ -136,11 +137,7 @@ internal static class RunCommand
     {
         try
         {
-            PrivateFile.Write(target, stream =>
-            {
-                using var writer = new StreamWriter(stream, leaveOpen: true);
-                writer.Write(text);
-            });
+            PrivateFile.WriteText(target, text);
             console.Error.WriteLine($"memtrack: report kept in {target}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MemTrack.Cli.Internal;
+using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Formatting;
 
 namespace MemTrack.Cli.Commands;
@@ -36,7 +37,7 @@ internal static class TopCommand
         StatisticsPrinter.PrintEntries(output, statistics, top, keyType, s => s.Traceback);
         if (statistics.Count > top && !cumulative)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{statistics.Count - top} other: {SizeFormatter.Format(statistics.Skip(top).Sum(s => s.Size))}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{statistics.Count - top} other: {SizeFormatter.Format(SnapshotStatistics.SizeAfter(statistics, top))}"));
         }
 
         output.WriteLine("Total: " + SizeFormatter.Format(StatisticsPrinter.TotalSize(snapshot, kind)));

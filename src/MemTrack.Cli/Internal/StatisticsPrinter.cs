@@ -39,5 +39,5 @@ internal static class StatisticsPrinter
     /// Estimated bytes of <paramref name="kind"/> in the whole snapshot, from its traces: cumulative statistics count
     /// a trace under every frame, so their sum is not a total.
     /// </summary>
-    public static long TotalSize(Snapshot snapshot, MemoryKind kind) => snapshot.Traces.Sum(t => kind == MemoryKind.Live ? t.LiveSize : t.Size);
+    public static long TotalSize(Snapshot snapshot, MemoryKind kind) => snapshot.Traces.Sum(t => t.Of(kind).RoundedSize);
 }

@@ -37,40 +37,59 @@ internal static class AllocationReport
     }
 
     /// <summary>
-    /// The type with the most bytes of <paramref name="kind"/> at a site keyed by line or traceback (a line can
-    /// allocate several types); the site's own type for <see cref="KeyType.Type"/>; <see cref="AnyType"/> otherwise.
+    /// The type logged for each of <paramref name="sites"/>: the type with the most bytes of <paramref name="kind"/> at
+    /// a site keyed by line or traceback (a line can allocate several types; ties go to the ordinally first name); the
+    /// site's own type for <see cref="KeyType.Type"/>; <see cref="AnyType"/> otherwise. One pass over the traces.
     /// </summary>
-    internal static string TypeAt(Snapshot snapshot, Statistic site, KeyType key, MemoryKind kind)
+    internal static string[] TypesAt(Snapshot snapshot, IReadOnlyList<Statistic> sites, KeyType key, MemoryKind kind)
     {
-        Func<Trace, bool>? inSite = key switch
+        var names = new string[sites.Count];
+        var bytesBySite = new Dictionary<(Frame? Line, Traceback? Path), Dictionary<string, long>>();
+        for (int i = 0; i < sites.Count; i++)
         {
-            KeyType.LineNo => trace => Equals(Innermost(trace.Traceback), Innermost(site.Traceback)),
-            KeyType.Traceback => trace => trace.Traceback.Equals(site.Traceback),
-            _ => null,
-        };
-        if (site.TypeName is not null || inSite is null)
-        {
-            return site.TypeName ?? AnyType;
+            names[i] = sites[i].TypeName ?? AnyType;
+            if (sites[i].TypeName is null && SiteKey(sites[i].Traceback, key) is { } siteKey)
+            {
+                bytesBySite.TryAdd(siteKey, new Dictionary<string, long>(StringComparer.Ordinal));
+            }
         }
 
-        return snapshot.Traces
-            .Where(inSite)
-            .GroupBy(trace => trace.TypeName, StringComparer.Ordinal)
-            .Select(group => (Type: group.Key, Bytes: group.Sum(trace => kind == MemoryKind.Live ? trace.LiveSize : trace.Size)))
-            .OrderByDescending(type => type.Bytes)
-            .ThenBy(type => type.Type, StringComparer.Ordinal)
-            .Select(type => type.Type)
-            .FirstOrDefault() ?? AnyType;
+        if (bytesBySite.Count == 0)
+        {
+            return names;
+        }
+
+        foreach (Trace trace in snapshot.Traces)
+        {
+            if (SiteKey(trace.Traceback, key) is { } traceKey && bytesBySite.TryGetValue(traceKey, out Dictionary<string, long>? bytesByType))
+            {
+                // Traces with zero bytes still enter the grouping, so a site whose types all have zero bytes logs the
+                // ordinally first of them.
+                bytesByType[trace.TypeName] = checked(bytesByType.GetValueOrDefault(trace.TypeName) + (kind == MemoryKind.Live ? trace.LiveSize : trace.Size));
+            }
+        }
+
+        for (int i = 0; i < sites.Count; i++)
+        {
+            if (sites[i].TypeName is null && SiteKey(sites[i].Traceback, key) is { } siteKey)
+            {
+                names[i] = MostBytes(bytesBySite[siteKey]) ?? AnyType;
+            }
+        }
+
+        return names;
     }
 
     private static void WriteSites(ILogger logger, MemTrackHostingOptions options, string report, Snapshot snapshot, MemoryKind kind)
     {
-        int rank = 0;
-        foreach (Statistic site in snapshot.Statistics(options.Key, kind: kind).Take(options.Top))
+        List<Statistic> sites = snapshot.Statistics(options.Key, kind: kind).Take(options.Top).ToList();
+        string[] typeNames = TypesAt(snapshot, sites, options.Key, kind);
+        for (int i = 0; i < sites.Count; i++)
         {
-            rank++;
+            Statistic site = sites[i];
+            int rank = i + 1;
             string location = options.Key == KeyType.Type ? AllSites : site.Traceback.ToString();
-            string typeName = TypeAt(snapshot, site, options.Key, kind);
+            string typeName = typeNames[i];
             if (kind == MemoryKind.Live)
             {
                 MemTrackLog.LiveSite(logger, options.LogLevel, report, rank, location, typeName, site.Size, site.SizeMargin, site.Count, site.SampleCount);
@@ -80,6 +99,37 @@ internal static class AllocationReport
                 MemTrackLog.AllocatedSite(logger, options.LogLevel, report, rank, location, typeName, site.Size, site.SizeMargin, site.Count, site.SampleCount);
             }
         }
+    }
+
+    /// <summary>The key that groups traces into a site of <paramref name="key"/>, or <see langword="null"/> for keys whose sites may allocate any type.</summary>
+    private static (Frame? Line, Traceback? Path)? SiteKey(Traceback traceback, KeyType key)
+    {
+        switch (key)
+        {
+            case KeyType.LineNo:
+                return (Innermost(traceback), null);
+            case KeyType.Traceback:
+                return (null, traceback);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The type with the most bytes, ties going to the ordinally first name; <see langword="null"/> when there is none.</summary>
+    private static string? MostBytes(Dictionary<string, long> bytesByType)
+    {
+        string? best = null;
+        long bestBytes = 0;
+        foreach ((string type, long bytes) in bytesByType)
+        {
+            if (best is null || bytes > bestBytes || (bytes == bestBytes && string.CompareOrdinal(type, best) < 0))
+            {
+                best = type;
+                bestBytes = bytes;
+            }
+        }
+
+        return best;
     }
 
     private static Frame? Innermost(Traceback traceback) => traceback.Count == 0 ? null : traceback[0];

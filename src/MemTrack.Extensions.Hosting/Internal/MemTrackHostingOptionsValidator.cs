@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using static System.FormattableString;
 
 namespace MemTrack.Extensions.Hosting.Internal;
 
@@ -46,6 +46,4 @@ internal sealed class MemTrackHostingOptionsValidator : IValidateOptions<MemTrac
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -29,6 +29,18 @@ internal static class SnapshotStatistics
         return statistics;
     }
 
+    /// <summary>The bytes of the statistics after the first <paramref name="top"/>: the "other" line under a top list.</summary>
+    public static long SizeAfter(IReadOnlyList<Statistic> statistics, int top)
+    {
+        long rest = 0;
+        for (int i = top; i < statistics.Count; i++)
+        {
+            rest += statistics[i].Size;
+        }
+
+        return rest;
+    }
+
     public static IReadOnlyList<StatisticDiff> Compare(Snapshot current, Snapshot old, KeyType keyType, bool cumulative, MemoryKind kind)
     {
         ArgumentNullException.ThrowIfNull(current);

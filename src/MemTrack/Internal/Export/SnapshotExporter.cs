@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using MemTrack.Internal.Analysis;
+using MemTrack.Internal.Formatting;
 
 namespace MemTrack.Internal.Export;
 
@@ -41,20 +42,30 @@ internal static class SnapshotExporter
             throw new ArgumentException("The stream is not writable.", nameof(destination));
         }
 
+        WriteValidated(snapshot, destination, format, kind);
+    }
+
+    /// <summary>
+    /// <see cref="Write"/> for arguments already checked by <see cref="Validate"/>, to a writable
+    /// <paramref name="destination"/>; the stream stays open.
+    /// </summary>
+    internal static void WriteValidated(Snapshot snapshot, Stream destination, ExportFormat format, MemoryKind kind)
+    {
+        // pprof carries all four values (kind only picks the one viewers show first), so it takes every stack.
+        IReadOnlyList<FoldedStack> stacks = format == ExportFormat.Pprof ? StackFolder.Fold(snapshot) : StackFolder.Fold(snapshot, kind);
         switch (format)
         {
             case ExportFormat.Speedscope:
-                SpeedscopeWriter.Write(destination, snapshot, StackFolder.Fold(snapshot, kind), kind);
+                SpeedscopeWriter.Write(destination, snapshot, stacks, kind);
                 break;
             case ExportFormat.Pprof:
-                // pprof carries all four values; kind only picks the one viewers show first.
-                PprofWriter.Write(destination, snapshot, StackFolder.Fold(snapshot), kind);
+                PprofWriter.Write(destination, snapshot, stacks, kind);
                 break;
             case ExportFormat.CollapsedStacks:
-                CollapsedStacksWriter.Write(destination, StackFolder.Fold(snapshot, kind), kind);
+                CollapsedStacksWriter.Write(destination, stacks, kind);
                 break;
             default:
-                FlameGraphSvgWriter.Write(destination, snapshot, StackFolder.Fold(snapshot, kind), kind);
+                FlameGraphSvgWriter.Write(destination, snapshot, stacks, kind);
                 break;
         }
 
@@ -65,7 +76,7 @@ internal static class SnapshotExporter
     public static string Title(Snapshot snapshot, MemoryKind kind) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{(kind == MemoryKind.Live ? "Live" : "Allocated")} memory by allocation stack, snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}");
+            $"{KindText.Title(kind)} by allocation stack, snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}");
 
     private static string PackageVersion()
     {

@@ -84,11 +84,7 @@ internal static class ExitReporter
         string report = text.ToString();
         if (options.Path is not null)
         {
-            PrivateFile.Write(options.Path, stream =>
-            {
-                using var writer = new StreamWriter(stream, leaveOpen: true);
-                writer.Write(report);
-            });
+            PrivateFile.WriteText(options.Path, report);
         }
         else
         {

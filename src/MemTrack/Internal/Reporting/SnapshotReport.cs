@@ -1,6 +1,7 @@
-using System.Globalization;
+using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Formatting;
 using MemTrack.Internal.Sampling;
+using static System.FormattableString;
 
 namespace MemTrack.Internal.Reporting;
 
@@ -58,19 +59,19 @@ internal static class SnapshotReport
     private static void WriteTopLines(TextWriter writer, Snapshot snapshot, MemoryKind kind, int top, int tracebackFrames)
     {
         IReadOnlyList<Statistic> lines = snapshot.Statistics(KeyType.LineNo, kind: kind);
-        Dictionary<Frame, List<Statistic>> tracebacks = TracebacksByLine(snapshot, kind);
+        Dictionary<Frame, (Statistic Biggest, int Count)>? tracebacks = tracebackFrames > 0 ? TracebacksByLine(snapshot, kind) : null;
         int shown = Math.Min(top, lines.Count);
         writer.WriteLine(Invariant($"Top {shown} {(shown == 1 ? "line" : "lines")} by {KindText.Long(kind)}:"));
         for (int i = 0; i < lines.Count && i < top; i++)
         {
             Statistic line = lines[i];
             writer.WriteLine(Invariant($"#{i + 1}: {line}"));
-            if (tracebackFrames == 0 || line.Traceback.Count == 0 || !tracebacks.TryGetValue(line.Traceback[0], out List<Statistic>? paths))
+            if (tracebacks is null || line.Traceback.Count == 0 || !tracebacks.TryGetValue(line.Traceback[0], out (Statistic Biggest, int Count) paths))
             {
                 continue;
             }
 
-            foreach (string text in paths[0].Traceback.Format(tracebackFrames))
+            foreach (string text in paths.Biggest.Traceback.Format(tracebackFrames))
             {
                 writer.WriteLine("  " + text);
             }
@@ -83,20 +84,17 @@ internal static class SnapshotReport
 
         if (lines.Count > top)
         {
-            long rest = 0;
-            for (int i = top; i < lines.Count; i++)
-            {
-                rest += lines[i].Size;
-            }
-
-            writer.WriteLine(Invariant($"{lines.Count - top} other lines: {SizeFormatter.Format(rest)}"));
+            writer.WriteLine(Invariant($"{lines.Count - top} other lines: {SizeFormatter.Format(SnapshotStatistics.SizeAfter(lines, top))}"));
         }
     }
 
-    /// <summary>The traceback statistics grouped by their innermost frame (the line key), biggest first.</summary>
-    private static Dictionary<Frame, List<Statistic>> TracebacksByLine(Snapshot snapshot, MemoryKind kind)
+    /// <summary>
+    /// The traceback statistics grouped by their innermost frame (the line key): per line the biggest traceback
+    /// (the first in the biggest-first order) and how many tracebacks reach it.
+    /// </summary>
+    private static Dictionary<Frame, (Statistic Biggest, int Count)> TracebacksByLine(Snapshot snapshot, MemoryKind kind)
     {
-        var byLine = new Dictionary<Frame, List<Statistic>>();
+        var byLine = new Dictionary<Frame, (Statistic Biggest, int Count)>();
         foreach (Statistic statistic in snapshot.Statistics(KeyType.Traceback, kind: kind))
         {
             if (statistic.Traceback.Count == 0)
@@ -104,12 +102,9 @@ internal static class SnapshotReport
                 continue;
             }
 
-            if (!byLine.TryGetValue(statistic.Traceback[0], out List<Statistic>? list))
-            {
-                byLine[statistic.Traceback[0]] = list = [];
-            }
-
-            list.Add(statistic);
+            byLine[statistic.Traceback[0]] = byLine.TryGetValue(statistic.Traceback[0], out (Statistic Biggest, int Count) entry)
+                ? (entry.Biggest, entry.Count + 1)
+                : (statistic, 1);
         }
 
         return byLine;
@@ -131,6 +126,4 @@ internal static class SnapshotReport
         string margin = SizeFormatter.RelativeMargin(stats.SizeMargin, stats.RoundedSize);
         return SizeFormatter.Format(stats.RoundedSize) + (margin.Length == 0 ? string.Empty : " (" + margin + ", 95%)");
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -48,6 +48,18 @@ internal static class PrivateFile
         }
     }
 
+    /// <summary>
+    /// Creates or replaces <paramref name="path"/> with <paramref name="text"/>, written as a <see cref="StreamWriter"/>
+    /// writes by default (UTF-8 without a byte order mark).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a root directory.</exception>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(text);
+        });
+
     private static void DeleteQuietly(string path)
     {
         try
