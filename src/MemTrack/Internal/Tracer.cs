@@ -202,7 +202,7 @@ internal sealed class Tracer : IDisposable
         _log = log;
         source.Clr.AddCallbackForEvents<AllocationSampledTraceData>(data =>
         {
-            Volatile.Write(ref _samples, _samples + 1);
+            _samples++;
             _decoder.OnAllocation(data, log, ownThread);
             if (log.CallStacks.Count > _trimThreshold)
             {

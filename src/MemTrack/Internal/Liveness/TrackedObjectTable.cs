@@ -1,3 +1,4 @@
+using MemTrack.Internal.Sampling;
 using MemTrack.Internal.Sites;
 
 namespace MemTrack.Internal.Liveness;
@@ -37,7 +38,10 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     public TrackedObject[] CopyAll() => [.. _sorted.AsSpan(0, _sortedCount), .. _fresh.AsSpan(0, _freshCount)];
 
     /// <summary>Starts tracking a sampled object and counts it as alive at its site.</summary>
-    public void Track(ulong address, long size, int site)
+    public void Track(ulong address, long size, int site) => Track(address, size, site, SampleStats.One(size));
+
+    /// <summary>Starts tracking a sampled object, <paramref name="one"/> (its <see cref="SampleStats.One"/>), and counts it as alive at its site.</summary>
+    public void Track(ulong address, long size, int site, in SampleStats one)
     {
         if (Count >= Capacity)
         {
@@ -51,7 +55,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
 
         _fresh[_freshCount++] = new TrackedObject { Address = address, Size = size, Site = site, Flags = TrackedObjectFlags.Fresh };
-        sites.AddLive(site, size);
+        sites.AddLive(site, one);
     }
 
     /// <summary>
@@ -156,7 +160,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             TrackedObject entry = _sorted[i];
             if ((entry.Flags & condemned) != 0)
             {
-                sites.RemoveLive(entry.Site, entry.Size);
+                sites.RemoveLive(entry.Site, SampleStats.One(entry.Size));
                 dead++;
                 continue;
             }
@@ -172,6 +176,11 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
 
         Array.Clear(_sorted, kept, _sortedCount - kept);
         _sortedCount = kept;
+        if (dead > 0)
+        {
+            sites.PublishLive();
+        }
+
         if (applyMoves && _hasRelocations)
         {
             Array.Sort(_sorted, 0, _sortedCount, AddressComparer.Instance);
@@ -268,7 +277,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
                 ref TrackedObject previous = ref _sorted[kept - 1];
                 bool previousIsStale = (previous.Flags & TrackedObjectFlags.Fresh) == 0 || (entry.Flags & TrackedObjectFlags.Fresh) != 0;
                 TrackedObject stale = previousIsStale ? previous : entry;
-                sites.RemoveLive(stale.Site, stale.Size);
+                sites.RemoveLive(stale.Site, SampleStats.One(stale.Size));
                 Deaths++;
                 if (previousIsStale)
                 {
@@ -287,6 +296,11 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
 
         Array.Clear(_sorted, kept, _sortedCount - kept);
+        if (kept < _sortedCount)
+        {
+            sites.PublishLive();
+        }
+
         _sortedCount = kept;
     }
 
