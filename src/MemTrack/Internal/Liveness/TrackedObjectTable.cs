@@ -84,7 +84,6 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             merged[n++] = takeOld ? _sorted[i++] : _fresh[j++];
         }
 
-        Array.Clear(_sorted, 0, _sortedCount);
         _spare = _sorted;
         _sorted = merged;
         _sortedCount = n;
@@ -174,7 +173,6 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             _sorted[kept++] = entry;
         }
 
-        Array.Clear(_sorted, kept, _sortedCount - kept);
         _sortedCount = kept;
         if (dead > 0)
         {
@@ -295,7 +293,6 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             _sorted[i].Flags &= ~TrackedObjectFlags.Fresh;
         }
 
-        Array.Clear(_sorted, kept, _sortedCount - kept);
         if (kept < _sortedCount)
         {
             sites.PublishLive();
