@@ -17,6 +17,8 @@ public static class MemTracker
     private static Tracer? s_tracer;
     private static bool s_exitHooked;
     private static int s_exitReported;
+
+    /// <summary>The options the running tracer was asked for, before an inherited exit report was merged in: starting again with them does nothing.</summary>
     private static MemTrackerOptions? s_requested;
     private static bool s_startedFromEnvironment;
 
@@ -72,6 +74,7 @@ public static class MemTracker
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        MemTrackerOptions requested = options;
         lock (Gate)
         {
             if (s_tracer is { } running)
@@ -96,7 +99,7 @@ public static class MemTracker
             var tracer = new Tracer(options);
             TracerMetrics.OnStarted(tracer);
             Volatile.Write(ref s_tracer, tracer);
-            s_requested = options;
+            s_requested = requested;
             s_startedFromEnvironment = false;
         }
     }
