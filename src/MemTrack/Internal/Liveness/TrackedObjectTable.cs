@@ -1,3 +1,4 @@
+using MemTrack.Internal.Heap.Sampling;
 using MemTrack.Internal.Sampling;
 using MemTrack.Internal.Sites;
 
@@ -34,8 +35,25 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// <summary>Tracked objects found dead.</summary>
     public long Deaths { get; private set; }
 
-    /// <summary>Copies every tracked object (sorted ones, then those sampled since the last GC), without merging them.</summary>
-    public TrackedObject[] CopyAll() => [.. _sorted.AsSpan(0, _sortedCount), .. _fresh.AsSpan(0, _freshCount)];
+    /// <summary>
+    /// Every tracked object (sorted ones, then those sampled since the last GC, without merging them) with the
+    /// traceback of its site.
+    /// </summary>
+    public SampledObject[] ToSampledObjects(Func<int, Traceback> tracebackOfSite)
+    {
+        var all = new SampledObject[Count];
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            all[i] = ToSampledObject(_sorted[i], tracebackOfSite);
+        }
+
+        for (int i = 0; i < _freshCount; i++)
+        {
+            all[_sortedCount + i] = ToSampledObject(_fresh[i], tracebackOfSite);
+        }
+
+        return all;
+    }
 
     /// <summary>Starts tracking a sampled object and counts it as alive at its site.</summary>
     public void Track(ulong address, long size, int site) => Track(address, size, site, SampleStats.One(size));
@@ -300,6 +318,9 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
 
         _sortedCount = kept;
     }
+
+    private static SampledObject ToSampledObject(in TrackedObject tracked, Func<int, Traceback> tracebackOfSite) =>
+        new(tracked.Address, tracked.Size, tracebackOfSite(tracked.Site));
 
     private sealed class AddressComparer : IComparer<TrackedObject>
     {
