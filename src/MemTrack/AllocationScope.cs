@@ -52,7 +52,7 @@ public sealed class AllocationScope : IDisposable
                 return _endedOnOtherThread ? throw WrongThread() : _endBytes - _startBytes;
             }
 
-            if (Kind == AllocationScopeKind.CurrentThread && Environment.CurrentManagedThreadId != _threadId)
+            if (OnOtherThread)
             {
                 throw WrongThread();
             }
@@ -68,6 +68,9 @@ public sealed class AllocationScope : IDisposable
     /// so a scope that allocates little may have no traces.
     /// </summary>
     public Snapshot? Snapshot { get; private set; }
+
+    /// <summary>Whether this is a <see cref="AllocationScopeKind.CurrentThread"/> scope used on another thread than the one that began it.</summary>
+    private bool OnOtherThread => Kind == AllocationScopeKind.CurrentThread && Environment.CurrentManagedThreadId != _threadId;
 
     /// <summary>Begins a scope that counts the current thread's allocations.</summary>
     /// <returns>The open scope; dispose it on the same thread.</returns>
@@ -95,7 +98,7 @@ public sealed class AllocationScope : IDisposable
             return;
         }
 
-        _endedOnOtherThread = Kind == AllocationScopeKind.CurrentThread && Environment.CurrentManagedThreadId != _threadId;
+        _endedOnOtherThread = OnOtherThread;
         _endBytes = Read(Kind);
         if (_startSnapshot is not null && ReferenceEquals(MemTracker.Current, _tracer) && TrySnapshot(_tracer) is Snapshot end)
         {
@@ -104,7 +107,7 @@ public sealed class AllocationScope : IDisposable
     }
 
     /// <summary>The scope's figure, for diagnostics.</summary>
-    public override string ToString() => _endedOnOtherThread || (_endBytes < 0 && Kind == AllocationScopeKind.CurrentThread && Environment.CurrentManagedThreadId != _threadId)
+    public override string ToString() => _endedOnOtherThread || (_endBytes < 0 && OnOtherThread)
         ? FormattableString.Invariant($"AllocationScope ({Kind}) of thread {_threadId}: not readable on thread {Environment.CurrentManagedThreadId}")
         : FormattableString.Invariant($"AllocationScope ({Kind}): {AllocatedBytes} bytes");
 

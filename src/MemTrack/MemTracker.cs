@@ -17,6 +17,8 @@ public static class MemTracker
     private static Tracer? s_tracer;
     private static bool s_exitHooked;
     private static int s_exitReported;
+
+    /// <summary>The options the running tracer was asked for, before an inherited exit report was merged in: starting again with them does nothing.</summary>
     private static MemTrackerOptions? s_requested;
     private static bool s_startedFromEnvironment;
 
@@ -51,12 +53,7 @@ public static class MemTracker
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is outside 1..100.</exception>
     /// <exception cref="InvalidOperationException">Tracing is already on with other options.</exception>
     /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
-    public static void Start(int depth = 1)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(depth, MemTrackerOptions.MinDepth);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MemTrackerOptions.MaxDepth);
-        Start(new MemTrackerOptions { Depth = depth });
-    }
+    public static void Start(int depth = 1) => Start(OptionsOfDepth(depth));
 
     /// <summary>
     /// Starts tracing with <paramref name="options"/>. Starting again with equal options does nothing. Returns once
@@ -72,6 +69,7 @@ public static class MemTracker
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        MemTrackerOptions requested = options;
         lock (Gate)
         {
             if (s_tracer is { } running)
@@ -96,7 +94,7 @@ public static class MemTracker
             var tracer = new Tracer(options);
             TracerMetrics.OnStarted(tracer);
             Volatile.Write(ref s_tracer, tracer);
-            s_requested = options;
+            s_requested = requested;
             s_startedFromEnvironment = false;
         }
     }
@@ -140,12 +138,7 @@ public static class MemTracker
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is outside 1..100.</exception>
     /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
     /// <exception cref="MemTrackException">The session could not be started or the start snapshot not taken.</exception>
-    public static TracedRegion Trace(int depth = 10)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(depth, MemTrackerOptions.MinDepth);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MemTrackerOptions.MaxDepth);
-        return Trace(new MemTrackerOptions { Depth = depth });
-    }
+    public static TracedRegion Trace(int depth = 10) => Trace(OptionsOfDepth(depth));
 
     /// <summary>Traces a block of code with <paramref name="options"/> when tracing is off (see <see cref="Trace(int)"/>).</summary>
     /// <param name="options">The settings the region starts the tracer with.</param>
@@ -206,6 +199,14 @@ public static class MemTracker
 
     internal static Tracer RequireTracer() =>
         Volatile.Read(ref s_tracer) ?? throw new InvalidOperationException("MemTrack is not tracing; call MemTracker.Start() first.");
+
+    /// <summary>The default options with <paramref name="depth"/>, which must be 1..100 (the exception names <c>depth</c>).</summary>
+    private static MemTrackerOptions OptionsOfDepth(int depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, MemTrackerOptions.MinDepth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MemTrackerOptions.MaxDepth);
+        return new MemTrackerOptions { Depth = depth };
+    }
 
     private static void HookProcessExit()
     {

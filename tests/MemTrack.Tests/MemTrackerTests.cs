@@ -39,6 +39,17 @@ public sealed class MemTrackerTests : IDisposable
         Assert.Equal(3, MemTracker.TracebackLimit);
     }
 
+    [Fact]
+    public void TheAppsStartReplacesTheStartupHooksTracerKeepingItsExitReportAndAStartAgainIsANoOp()
+    {
+        var report = new ExitReportOptions { Writer = TextWriter.Null };
+        MemTracker.StartFromEnvironment(new MemTrackerOptions { Depth = 2, ExitReport = report });
+        MemTracker.Start(new MemTrackerOptions { Depth = 5 });
+        MemTracker.Start(new MemTrackerOptions { Depth = 5 });
+        Assert.Same(report, MemTracker.Options!.ExitReport);
+        Assert.Equal(5, MemTracker.Options.Depth);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

@@ -153,13 +153,7 @@ internal sealed class Tracer : IDisposable
     public void ResetPeak()
     {
         RequireLiveTracking();
-        _ = _session.RunOnReader(
-            () =>
-            {
-                _sites.ResetPeak();
-                return true;
-            },
-            RequestTimeout);
+        _session.RunOnReader(_sites.ResetPeak, RequestTimeout);
     }
 
     public void ClearTraces() =>
@@ -171,7 +165,6 @@ internal sealed class Tracer : IDisposable
                 _epoch = Guid.NewGuid();
                 Interlocked.Exchange(ref _startAllocatedBytes, GC.GetTotalAllocatedBytes(precise: true));
                 UpdateTracerMemory();
-                return true;
             },
             RequestTimeout);
 
@@ -183,7 +176,7 @@ internal sealed class Tracer : IDisposable
         _liveObjects is null
             ? null
             : _session.RunOnReader(
-                () => Array.ConvertAll(_liveObjects.CopyAll(), o => new SampledObject(o.Address, o.Size, _builder.TracebackOfSlot(o.Site))),
+                () => _liveObjects.ToSampledObjects(_builder.TracebackOfSlot),
                 RequestTimeout);
 
     /// <summary>Runs arbitrary work on the reader thread after a barrier (tests use it to read decoder state).</summary>
@@ -202,7 +195,7 @@ internal sealed class Tracer : IDisposable
         _log = log;
         source.Clr.AddCallbackForEvents<AllocationSampledTraceData>(data =>
         {
-            Volatile.Write(ref _samples, _samples + 1);
+            _samples++;
             _decoder.OnAllocation(data, log, ownThread);
             if (log.CallStacks.Count > _trimThreshold)
             {

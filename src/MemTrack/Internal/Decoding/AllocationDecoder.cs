@@ -1,4 +1,5 @@
 using MemTrack.Internal.Liveness;
+using MemTrack.Internal.Sampling;
 using MemTrack.Internal.Sites;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
@@ -47,8 +48,9 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
 
         int typeId = GetTypeId(data);
         long size = data.ObjectSize;
-        int slot = sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, size);
-        liveObjects?.Track(data.Address, size, slot);
+        var one = SampleStats.One(size);
+        int slot = sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, one);
+        liveObjects?.Track(data.Address, size, slot, one);
     }
 
     /// <summary>Forgets cached call-stack indexes; required after <see cref="TraceLog.TrimLiveSessionState"/> renumbers them.</summary>

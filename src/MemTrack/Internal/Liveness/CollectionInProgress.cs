@@ -18,7 +18,9 @@ internal sealed class CollectionInProgress(long number, int condemnedGeneration,
     /// <summary>The flag its condemned objects carry.</summary>
     public TrackedObjectFlags Flag => Background ? TrackedObjectFlags.BackgroundCondemned : TrackedObjectFlags.Condemned;
 
-    /// <summary>Whether objects in <paramref name="generation"/> can die in this GC.</summary>
-    public bool Condemns(int generation) =>
-        Background ? generation >= 2 : generation <= CondemnedGeneration || CondemnedGeneration >= 2;
+    /// <summary>
+    /// Whether objects in <paramref name="generation"/> can die in this GC. Not asked of a full blocking GC, which
+    /// condemns every object (<see cref="GcLivenessTracker"/> marks them all).
+    /// </summary>
+    public bool Condemns(int generation) => Background ? generation >= 2 : generation <= CondemnedGeneration;
 }

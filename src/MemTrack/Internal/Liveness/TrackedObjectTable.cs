@@ -1,3 +1,5 @@
+using MemTrack.Internal.Heap.Sampling;
+using MemTrack.Internal.Sampling;
 using MemTrack.Internal.Sites;
 
 namespace MemTrack.Internal.Liveness;
@@ -33,11 +35,31 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     /// <summary>Tracked objects found dead.</summary>
     public long Deaths { get; private set; }
 
-    /// <summary>Copies every tracked object (sorted ones, then those sampled since the last GC), without merging them.</summary>
-    public TrackedObject[] CopyAll() => [.. _sorted.AsSpan(0, _sortedCount), .. _fresh.AsSpan(0, _freshCount)];
+    /// <summary>
+    /// Every tracked object (sorted ones, then those sampled since the last GC, without merging them) with the
+    /// traceback of its site.
+    /// </summary>
+    public SampledObject[] ToSampledObjects(Func<int, Traceback> tracebackOfSite)
+    {
+        var all = new SampledObject[Count];
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            all[i] = ToSampledObject(_sorted[i], tracebackOfSite);
+        }
+
+        for (int i = 0; i < _freshCount; i++)
+        {
+            all[_sortedCount + i] = ToSampledObject(_fresh[i], tracebackOfSite);
+        }
+
+        return all;
+    }
 
     /// <summary>Starts tracking a sampled object and counts it as alive at its site.</summary>
-    public void Track(ulong address, long size, int site)
+    public void Track(ulong address, long size, int site) => Track(address, size, site, SampleStats.One(size));
+
+    /// <summary>Starts tracking a sampled object, <paramref name="one"/> (its <see cref="SampleStats.One"/>), and counts it as alive at its site.</summary>
+    public void Track(ulong address, long size, int site, in SampleStats one)
     {
         if (Count >= Capacity)
         {
@@ -51,7 +73,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
 
         _fresh[_freshCount++] = new TrackedObject { Address = address, Size = size, Site = site, Flags = TrackedObjectFlags.Fresh };
-        sites.AddLive(site, size);
+        sites.AddLive(site, one);
     }
 
     /// <summary>
@@ -80,7 +102,6 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             merged[n++] = takeOld ? _sorted[i++] : _fresh[j++];
         }
 
-        Array.Clear(_sorted, 0, _sortedCount);
         _spare = _sorted;
         _sorted = merged;
         _sortedCount = n;
@@ -156,7 +177,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             TrackedObject entry = _sorted[i];
             if ((entry.Flags & condemned) != 0)
             {
-                sites.RemoveLive(entry.Site, entry.Size);
+                sites.RemoveLive(entry.Site, SampleStats.One(entry.Size));
                 dead++;
                 continue;
             }
@@ -170,8 +191,12 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             _sorted[kept++] = entry;
         }
 
-        Array.Clear(_sorted, kept, _sortedCount - kept);
         _sortedCount = kept;
+        if (dead > 0)
+        {
+            sites.PublishLive();
+        }
+
         if (applyMoves && _hasRelocations)
         {
             Array.Sort(_sorted, 0, _sortedCount, AddressComparer.Instance);
@@ -268,7 +293,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
                 ref TrackedObject previous = ref _sorted[kept - 1];
                 bool previousIsStale = (previous.Flags & TrackedObjectFlags.Fresh) == 0 || (entry.Flags & TrackedObjectFlags.Fresh) != 0;
                 TrackedObject stale = previousIsStale ? previous : entry;
-                sites.RemoveLive(stale.Site, stale.Size);
+                sites.RemoveLive(stale.Site, SampleStats.One(stale.Size));
                 Deaths++;
                 if (previousIsStale)
                 {
@@ -286,9 +311,16 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             _sorted[i].Flags &= ~TrackedObjectFlags.Fresh;
         }
 
-        Array.Clear(_sorted, kept, _sortedCount - kept);
+        if (kept < _sortedCount)
+        {
+            sites.PublishLive();
+        }
+
         _sortedCount = kept;
     }
+
+    private static SampledObject ToSampledObject(in TrackedObject tracked, Func<int, Traceback> tracebackOfSite) =>
+        new(tracked.Address, tracked.Size, tracebackOfSite(tracked.Site));
 
     private sealed class AddressComparer : IComparer<TrackedObject>
     {

@@ -34,13 +34,30 @@ internal struct SampleStats : IEquatable<SampleStats>
     /// <summary>Probability that an object of <paramref name="objectSize"/> bytes is sampled.</summary>
     public static double InclusionProbability(long objectSize) => -double.ExpM1(Math.Max(objectSize, 1) * LogQ);
 
-    public void Add(long objectSize) => Accumulate(objectSize, 1);
+    /// <summary>One sample of <paramref name="objectSize"/> bytes: computed once, added to (and taken back from) every sum that counts it.</summary>
+    public static SampleStats One(long objectSize)
+    {
+        double pi = InclusionProbability(objectSize);
+        double weight = 1 / pi;
+        double varianceFactor = (1.0 - pi) / (pi * pi);
+        double size = objectSize;
+        return new SampleStats
+        {
+            Samples = 1,
+            Size = size * weight,
+            Count = weight,
+            SizeVariance = size * size * varianceFactor,
+            CountVariance = varianceFactor,
+        };
+    }
+
+    public void Add(long objectSize) => Add(One(objectSize));
 
     /// <summary>
-    /// Takes back one sample of <paramref name="objectSize"/> bytes added before (a sampled object that died). When
-    /// the last sample goes, the sums return to exactly zero.
+    /// Takes back <paramref name="one"/> (see <see cref="One"/>), a sample added before. When the last sample goes,
+    /// the sums return to exactly zero.
     /// </summary>
-    public void Remove(long objectSize)
+    public void Remove(in SampleStats one)
     {
         if (Samples <= 1)
         {
@@ -48,7 +65,11 @@ internal struct SampleStats : IEquatable<SampleStats>
             return;
         }
 
-        Accumulate(objectSize, -1);
+        Samples -= one.Samples;
+        Size -= one.Size;
+        Count -= one.Count;
+        SizeVariance -= one.SizeVariance;
+        CountVariance -= one.CountVariance;
 
         // Rounding must not leave a sum below zero.
         Size = Math.Max(Size, 0);
@@ -78,19 +99,6 @@ internal struct SampleStats : IEquatable<SampleStats>
         SizeVariance = Math.Max(later.SizeVariance - earlier.SizeVariance, 0),
         CountVariance = Math.Max(later.CountVariance - earlier.CountVariance, 0),
     };
-
-    private void Accumulate(long objectSize, int sign)
-    {
-        double pi = InclusionProbability(objectSize);
-        double weight = sign / pi;
-        double varianceFactor = sign * (1.0 - pi) / (pi * pi);
-        double size = objectSize;
-        Samples += sign;
-        Size += size * weight;
-        Count += weight;
-        SizeVariance += size * size * varianceFactor;
-        CountVariance += varianceFactor;
-    }
 
     public readonly bool Equals(SampleStats other) =>
         Samples == other.Samples && Size.Equals(other.Size) && Count.Equals(other.Count)

@@ -129,6 +129,19 @@ internal sealed class TracingSession : IDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> on the reader thread after every event written before this call has been
+    /// processed, and waits for it.
+    /// </summary>
+    public void RunOnReader(Action work, TimeSpan timeout) =>
+        RunOnReader<object?>(
+            () =>
+            {
+                work();
+                return null;
+            },
+            timeout);
+
+    /// <summary>
     /// Queues <paramref name="work"/> to run on the reader thread after every event written before this call,
     /// without waiting for it.
     /// </summary>

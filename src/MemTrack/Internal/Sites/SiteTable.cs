@@ -40,18 +40,21 @@ internal sealed class SiteTable(int maxSites)
     public ReadOnlySpan<SiteEntry> Entries => _entries.AsSpan(0, Count);
 
     /// <summary>Adds an allocation sample and returns its site's slot (<see cref="OverflowSlot"/> when the table is full).</summary>
-    public int Add(int stackId, int typeId, long objectSize)
+    public int Add(int stackId, int typeId, long objectSize) => Add(stackId, typeId, SampleStats.One(objectSize));
+
+    /// <summary>Adds <paramref name="one"/>, a sample's <see cref="SampleStats.One"/>, and returns its site's slot (<see cref="OverflowSlot"/> when the table is full).</summary>
+    public int Add(int stackId, int typeId, in SampleStats one)
     {
         long key = ((long)stackId << 32) | (uint)typeId;
         if (_index.TryGetValue(key, out int slot))
         {
-            _entries[slot].Stats.Add(objectSize);
+            _entries[slot].Stats.Add(one);
             return slot;
         }
 
         if (Count >= MaxSites)
         {
-            Overflow.Add(objectSize);
+            Overflow.Add(one);
             return OverflowSlot;
         }
 
@@ -62,26 +65,45 @@ internal sealed class SiteTable(int maxSites)
 
         slot = Count++;
         _entries[slot] = new SiteEntry(stackId, typeId);
-        _entries[slot].Stats.Add(objectSize);
+        _entries[slot].Stats.Add(one);
         _index[key] = slot;
         return slot;
     }
 
     /// <summary>Counts a sampled object of the site in <paramref name="slot"/> as alive.</summary>
-    public void AddLive(int slot, long objectSize)
+    public void AddLive(int slot, long objectSize) => AddLive(slot, SampleStats.One(objectSize));
+
+    /// <summary>Counts a sampled object of the site in <paramref name="slot"/>, <paramref name="one"/>, as alive.</summary>
+    public void AddLive(int slot, in SampleStats one)
     {
-        LiveStats(slot).Add(objectSize);
-        _totalLive.Add(objectSize);
+        LiveStats(slot).Add(one);
+        _totalLive.Add(one);
+        PublishLive();
+        if (_liveBytes > _peakLiveBytes)
+        {
+            Volatile.Write(ref _peakLiveBytes, _liveBytes);
+        }
+    }
+
+    /// <summary>Takes back a sampled object of the site in <paramref name="slot"/> that died, and publishes <see cref="LiveBytes"/>.</summary>
+    public void RemoveLive(int slot, long objectSize)
+    {
+        RemoveLive(slot, SampleStats.One(objectSize));
         PublishLive();
     }
 
-    /// <summary>Takes back a sampled object of the site in <paramref name="slot"/> that died.</summary>
-    public void RemoveLive(int slot, long objectSize)
+    /// <summary>
+    /// Takes back <paramref name="one"/>, a sampled object of the site in <paramref name="slot"/> that died, without
+    /// publishing <see cref="LiveBytes"/>: call <see cref="PublishLive"/> after the last death of a batch.
+    /// </summary>
+    public void RemoveLive(int slot, in SampleStats one)
     {
-        LiveStats(slot).Remove(objectSize);
-        _totalLive.Remove(objectSize);
-        PublishLive();
+        LiveStats(slot).Remove(one);
+        _totalLive.Remove(one);
     }
+
+    /// <summary>Publishes <see cref="LiveBytes"/> (the peak is raised where live grows, in <see cref="AddLive(int, in SampleStats)"/>).</summary>
+    public void PublishLive() => Volatile.Write(ref _liveBytes, Math.Max(_totalLive.RoundedSize, 0));
 
     /// <summary>Restarts the peak from the current live bytes (tracemalloc's <c>reset_peak</c>).</summary>
     public void ResetPeak() => Volatile.Write(ref _peakLiveBytes, LiveBytes);
@@ -100,14 +122,4 @@ internal sealed class SiteTable(int maxSites)
     }
 
     private ref SampleStats LiveStats(int slot) => ref slot == OverflowSlot ? ref _overflowLive : ref _entries[slot].Live;
-
-    private void PublishLive()
-    {
-        long live = Math.Max(_totalLive.RoundedSize, 0);
-        Volatile.Write(ref _liveBytes, live);
-        if (live > _peakLiveBytes)
-        {
-            Volatile.Write(ref _peakLiveBytes, live);
-        }
-    }
 }
