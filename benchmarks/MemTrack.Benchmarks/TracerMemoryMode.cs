@@ -97,37 +97,8 @@ internal static class TracerMemoryMode
         return 0;
     }
 
-    private static (int ExitCode, string Output, string Error) RunChild(int depth)
-    {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        string processPath = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        start.FileName = processPath;
-        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Started as `dotnet MemTrack.Benchmarks.dll`: run the same assembly again.
-            start.ArgumentList.Add(typeof(TracerMemoryMode).Assembly.Location);
-        }
-
-        start.ArgumentList.Add(ChildSwitch);
-        start.ArgumentList.Add(depth.ToString(CultureInfo.InvariantCulture));
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
-        var stderr = child.StandardError.ReadToEndAsync();
-        string stdout = child.StandardOutput.ReadToEnd();
-        if (!child.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            child.Kill(entireProcessTree: true);
-            return (-1, stdout, "timed out after 2 minutes");
-        }
-
-        return (child.ExitCode, stdout, stderr.Result);
-    }
+    private static (int ExitCode, string Output, string Error) RunChild(int depth) =>
+        SelfChild.Run(TimeSpan.FromMinutes(2), ChildSwitch, depth.ToString(CultureInfo.InvariantCulture));
 
     private sealed class ResultLine
     {
