@@ -25,18 +25,10 @@ internal static class HeapCaptureMode
         int failures = 0;
         foreach (int size in sizes)
         {
-            var (exitCode, output, error) = SelfChild.Run(TimeSpan.FromMinutes(5), ChildSwitch, size.ToString(CultureInfo.InvariantCulture));
-            string? row = output.Split('\n').Select(l => l.TrimEnd()).LastOrDefault(l => l.StartsWith('|'));
-            if (exitCode != 0 || row is null)
+            if (!SelfChild.PrintRow($"{size:N0}", TimeSpan.FromMinutes(5), ChildSwitch, size.ToString(CultureInfo.InvariantCulture)))
             {
                 failures++;
-                Console.WriteLine($"| {size:N0} | failed (exit {exitCode}) |");
-                Console.Error.WriteLine(output);
-                Console.Error.WriteLine(error);
-                continue;
             }
-
-            Console.WriteLine(row);
         }
 
         return failures == 0 ? 0 : 1;

@@ -6,6 +6,27 @@ namespace MemTrack.Benchmarks;
 internal static class SelfChild
 {
     /// <summary>
+    /// Runs the program with <paramref name="arguments"/> and prints the last table row (a line starting with '|') it
+    /// printed. A child that fails or prints no row gives a row "<paramref name="label"/> | failed (exit N)", and its
+    /// output and errors go to standard error. Returns whether the child succeeded.
+    /// </summary>
+    public static bool PrintRow(string label, TimeSpan timeout, params string[] arguments)
+    {
+        var (exitCode, output, error) = Run(timeout, arguments);
+        string? row = output.Split('\n').Select(l => l.TrimEnd()).LastOrDefault(l => l.StartsWith('|'));
+        if (exitCode != 0 || row is null)
+        {
+            Console.WriteLine($"| {label} | failed (exit {exitCode}) |");
+            Console.Error.WriteLine(output);
+            Console.Error.WriteLine(error);
+            return false;
+        }
+
+        Console.WriteLine(row);
+        return true;
+    }
+
+    /// <summary>
     /// Runs the program with <paramref name="arguments"/>, reading both of its streams as it goes. A child still running
     /// after <paramref name="timeout"/> is killed and reported with exit code -1.
     /// </summary>

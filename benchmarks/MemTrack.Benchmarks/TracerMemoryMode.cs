@@ -25,18 +25,10 @@ internal static class TracerMemoryMode
         {
             foreach (int depth in Depths)
             {
-                var (exitCode, output, error) = RunChild(depth);
-                string? line = output.Split('\n').Select(l => l.TrimEnd()).LastOrDefault(l => l.StartsWith('|'));
-                if (exitCode != 0 || line is null)
+                if (!SelfChild.PrintRow($"depth {depth}", TimeSpan.FromMinutes(2), ChildSwitch, depth.ToString(CultureInfo.InvariantCulture)))
                 {
                     failures++;
-                    Console.WriteLine($"| depth {depth}: child failed (exit {exitCode}) |");
-                    Console.Error.WriteLine(output);
-                    Console.Error.WriteLine(error);
-                    continue;
                 }
-
-                Console.WriteLine(line);
             }
         }
 
@@ -96,9 +88,6 @@ internal static class TracerMemoryMode
         Console.WriteLine(result);
         return 0;
     }
-
-    private static (int ExitCode, string Output, string Error) RunChild(int depth) =>
-        SelfChild.Run(TimeSpan.FromMinutes(2), ChildSwitch, depth.ToString(CultureInfo.InvariantCulture));
 
     private sealed class ResultLine
     {
