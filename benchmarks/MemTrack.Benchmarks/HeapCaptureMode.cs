@@ -22,28 +22,16 @@ internal static class HeapCaptureMode
         int[] sizes = args.Length > 1 ? [.. args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [100_000, 1_000_000, 5_000_000];
         Console.WriteLine("| Heap objects | Captured objects | Capture (ms) | Analysis (ms) | Total (ms) | Objects/s | Snapshot bytes/object | Peak RSS added/object |");
         Console.WriteLine("|-------------:|-----------------:|-------------:|--------------:|-----------:|----------:|----------------------:|----------------------:|");
+        int failures = 0;
         foreach (int size in sizes)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            if (!SelfChild.PrintRow($"{size:N0}", TimeSpan.FromMinutes(5), ChildSwitch, size.ToString(CultureInfo.InvariantCulture)))
             {
-                start.ArgumentList.Add(typeof(HeapCaptureMode).Assembly.Location);
+                failures++;
             }
-
-            start.ArgumentList.Add(ChildSwitch);
-            start.ArgumentList.Add(size.ToString(CultureInfo.InvariantCulture));
-            using Process child = Process.Start(start)!;
-            string row = child.StandardOutput.ReadToEnd();
-            if (!child.WaitForExit(TimeSpan.FromMinutes(5)) || child.ExitCode != 0)
-            {
-                Console.WriteLine($"| {size:N0} | failed (exit {(child.HasExited ? child.ExitCode : -1)}) |");
-                continue;
-            }
-
-            Console.Write(row);
         }
 
-        return 0;
+        return failures == 0 ? 0 : 1;
     }
 
     public static bool IsChild(string[] args) => args.Length > 1 && args[0] == ChildSwitch;

@@ -25,18 +25,10 @@ internal static class TracerMemoryMode
         {
             foreach (int depth in Depths)
             {
-                var (exitCode, output, error) = RunChild(depth);
-                string? line = output.Split('\n').Select(l => l.TrimEnd()).LastOrDefault(l => l.StartsWith('|'));
-                if (exitCode != 0 || line is null)
+                if (!SelfChild.PrintRow($"depth {depth}", TimeSpan.FromMinutes(2), ChildSwitch, depth.ToString(CultureInfo.InvariantCulture)))
                 {
                     failures++;
-                    Console.WriteLine($"| depth {depth}: child failed (exit {exitCode}) |");
-                    Console.Error.WriteLine(output);
-                    Console.Error.WriteLine(error);
-                    continue;
                 }
-
-                Console.WriteLine(line);
             }
         }
 
@@ -95,38 +87,6 @@ internal static class TracerMemoryMode
 
         Console.WriteLine(result);
         return 0;
-    }
-
-    private static (int ExitCode, string Output, string Error) RunChild(int depth)
-    {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        string processPath = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        start.FileName = processPath;
-        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Started as `dotnet MemTrack.Benchmarks.dll`: run the same assembly again.
-            start.ArgumentList.Add(typeof(TracerMemoryMode).Assembly.Location);
-        }
-
-        start.ArgumentList.Add(ChildSwitch);
-        start.ArgumentList.Add(depth.ToString(CultureInfo.InvariantCulture));
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
-        var stderr = child.StandardError.ReadToEndAsync();
-        string stdout = child.StandardOutput.ReadToEnd();
-        if (!child.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            child.Kill(entireProcessTree: true);
-            return (-1, stdout, "timed out after 2 minutes");
-        }
-
-        return (child.ExitCode, stdout, stderr.Result);
     }
 
     private sealed class ResultLine

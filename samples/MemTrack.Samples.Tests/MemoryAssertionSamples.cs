@@ -79,13 +79,11 @@ public sealed class MemoryAssertionSamples : IDisposable
         }
 
         // Sampled estimates per source line, with their uncertainty.
-        foreach (StatisticDiff line in trace.CompareToStart(KeyType.LineNo, MemoryKind.Allocated))
-        {
-            if (line.Traceback.Count > 0 && line.Traceback[0].FileName?.EndsWith("OrderService.cs", StringComparison.Ordinal) == true)
-            {
-                Assert.True(line.SizeDiff < 10 << 20, line.ToString());
-            }
-        }
+        var serviceLines = trace.CompareToStart(KeyType.LineNo, MemoryKind.Allocated)
+            .Where(line => line.Traceback.Count > 0 && line.Traceback[0].FileName?.EndsWith("OrderService.cs", StringComparison.Ordinal) == true)
+            .ToList();
+        Assert.NotEmpty(serviceLines);
+        Assert.All(serviceLines, line => Assert.True(line.SizeDiff < 10 << 20, line.ToString()));
     }
 
     [Fact]

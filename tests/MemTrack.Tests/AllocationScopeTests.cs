@@ -15,11 +15,16 @@ public sealed class AllocationScopeTests : IDisposable
         using var noise = new BackgroundAllocator();
         noise.WaitUntilRunning();
         WarmUp();
+        long mark = noise.Allocations;
+        long during;
         AllocationScope scope = AllocationScope.Begin();
         using (scope)
         {
             Allocate(1000);
+            during = noise.WaitForMore(mark); // the other thread allocates while the scope is open; waiting allocates nothing
         }
+
+        Assert.True(during > mark + 1, $"the background thread did not allocate in the scope: {mark} -> {during}");
 
         // A byte[1000]: 8 (header) + 8 (method table) + 8 (length) + 1000, rounded up to 8.
         Assert.Equal(1024, scope.AllocatedBytes);

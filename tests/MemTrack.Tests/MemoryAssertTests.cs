@@ -30,8 +30,18 @@ public sealed class MemoryAssertTests : IDisposable
     {
         using var noise = new BackgroundAllocator();
         noise.WaitUntilRunning();
-        MemoryAssert.AllocatesNothing(() => Sum(Numbers), iterations: 1000);
-        Assert.True(noise.Allocations > 0, "the background thread did not allocate during the measurement");
+        long start = noise.Allocations;
+        long mark = start;
+        MemoryAssert.AllocatesNothing(
+            () =>
+            {
+                _ = Sum(Numbers);
+                mark = noise.WaitForMore(mark); // the other thread allocates during each call; waiting allocates nothing
+            },
+            iterations: 1000);
+
+        // 1,001 calls (the warm-up and the 1,000 measured ones), each after at least one allocation of the other thread.
+        Assert.True(mark > start + 1001, $"the background thread did not allocate during each call: {start} -> {mark}");
     }
 
     [Fact]
@@ -74,6 +84,7 @@ public sealed class MemoryAssertTests : IDisposable
                 _ = MakeString(1000);
             }
         });
+        Assert.True(initialized, "the action never ran");
     }
 
     [Fact]
@@ -130,6 +141,7 @@ public sealed class MemoryAssertTests : IDisposable
             _ = MakeString(500);
             s_cache.TryAdd("config", new LeakItem());
         });
+        Assert.Single(s_cache);
     }
 
     [Fact]
@@ -155,7 +167,16 @@ public sealed class MemoryAssertTests : IDisposable
     {
         using var noise = new BackgroundAllocator();
         noise.WaitUntilRunning();
-        MemoryAssert.NoLeaks(() => _ = MakeString(100), iterations: 20);
+        long start = noise.Allocations;
+        long mark = start;
+        MemoryAssert.NoLeaks(
+            () =>
+            {
+                _ = MakeString(100);
+                mark = noise.WaitForMore(mark);
+            },
+            iterations: 20);
+        Assert.True(mark > start + 1, $"the background thread did not allocate during the check: {start} -> {mark}");
     }
 
     [Fact]

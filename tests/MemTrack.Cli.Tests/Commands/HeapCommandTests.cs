@@ -35,24 +35,16 @@ public sealed partial class HeapCommandTests
     [Fact]
     public void AProcessThatIsNotDotnetIsOneLineAndExitCodeOne()
     {
-        using Process sleep = Process.Start("sleep", "30");
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            CliRun run = CliRun.Of("heap", sleep.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using WaitingChild sleep = WaitingChild.Start("sleep", ["30"], readyLine: null);
+        var clock = Stopwatch.StartNew();
+        CliRun run = CliRun.Of("heap", sleep.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-            Assert.Equal(1, run.ExitCode);
-            Assert.Equal("", run.Output);
-            string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Assert.Equal(2, lines.Length);
-            Assert.StartsWith($"memtrack: no .NET process with diagnostics at pid {sleep.Id}: Unable to connect to Process {sleep.Id}. Is it a running .NET process", lines[1], StringComparison.Ordinal);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
-        }
-        finally
-        {
-            sleep.Kill();
-            sleep.WaitForExit();
-        }
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Output);
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"memtrack: no .NET process with diagnostics at pid {sleep.Id}: Unable to connect to Process {sleep.Id}. Is it a running .NET process", lines[1], StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace MemTrack.Tests.TestSupport;
 
 /// <summary>
 /// Checks a shipped assembly's public surface, listed by reflection, against its project's PublicAPI.Shipped.txt plus
-/// PublicAPI.Unshipped.txt. With MEMTRACK_UPDATE_PUBLIC_API=1 it rewrites Unshipped after an intended change. Shared
+/// PublicAPI.Unshipped.txt. With MEMTRACK_UPDATE_PUBLIC_API=1 it rewrites Unshipped after an intended change, and
+/// fails if that changed the file (listing the lines), so a rerun without the variable is the check. Shared
 /// with the other test projects (linked into them).
 /// </summary>
 internal static class PublicApi
@@ -23,7 +24,7 @@ internal static class PublicApi
 
         if (Environment.GetEnvironmentVariable("MEMTRACK_UPDATE_PUBLIC_API") == "1")
         {
-            File.WriteAllLines(unshippedPath, actual.Where(line => !shipped.Contains(line)));
+            RewriteUnshipped(unshippedPath, [.. actual.Where(line => !shipped.Contains(line))]);
         }
 
         var tracked = new HashSet<string>(shipped.Concat(ReadEntries(unshippedPath)), StringComparer.Ordinal);
@@ -68,6 +69,36 @@ internal static class PublicApi
         }
 
         throw new InvalidOperationException("MemTrack.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// Update mode: writes <paramref name="lines"/> to PublicAPI.Unshipped.txt and passes only if that changed nothing;
+    /// otherwise fails with what the rewrite added and removed, so that a run with the variable set never passes on a
+    /// file it has just written.
+    /// </summary>
+    private static void RewriteUnshipped(string unshippedPath, List<string> lines)
+    {
+        string before = File.Exists(unshippedPath) ? File.ReadAllText(unshippedPath) : string.Empty;
+        string after = string.Concat(lines.Select(line => line + Environment.NewLine));
+        if (string.Equals(before, after, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        File.WriteAllText(unshippedPath, after);
+        string[] old = before.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        var message = new StringBuilder($"{unshippedPath} was rewritten; review the change and rerun without MEMTRACK_UPDATE_PUBLIC_API.");
+        foreach (string line in lines.Except(old, StringComparer.Ordinal))
+        {
+            message.AppendLine().Append("+ ").Append(line);
+        }
+
+        foreach (string line in old.Except(lines, StringComparer.Ordinal))
+        {
+            message.AppendLine().Append("- ").Append(line);
+        }
+
+        Assert.Fail(message.ToString());
     }
 
     private static HashSet<string> ReadEntries(string path) =>

@@ -47,28 +47,67 @@ public sealed class TracerMetricsTests
         var values = Workloads.Arrays(100, 50_000);
         _ = MemTracker.TakeSnapshot();
         var readings = new List<(long Allocated, long Samples)>();
+        var failures = new List<string>(); // the reader's: an assertion on a raw thread would crash the test host
+        using var firstReading = new ManualResetEventSlim();
         using var stopped = new ManualResetEventSlim();
         var reader = new Thread(() =>
         {
-            // Read until the stop is over, then once more.
-            do
+            try
             {
-                Dictionary<string, (long Value, int Tags)> seen = Record();
-                readings.Add((seen["memtrack.allocated"].Value, seen["memtrack.samples"].Value));
+                // Read until the stop is over, then once more: at least one reading before the stop and one after it.
+                do
+                {
+                    Read();
+                    firstReading.Set();
+                }
+                while (!stopped.Wait(0));
+                Read();
             }
-            while (!stopped.Wait(0));
-        });
+            catch (Exception e)
+            {
+                failures.Add(e.ToString());
+            }
+            finally
+            {
+                firstReading.Set();
+            }
+        })
+        { IsBackground = true, Name = "metrics reader" };
         reader.Start();
-        MemTracker.Stop();
-        stopped.Set();
+        bool readWhileTracing;
+        try
+        {
+            readWhileTracing = firstReading.Wait(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            MemTracker.Stop();
+            stopped.Set();
+        }
+
         Assert.True(reader.Join(TimeSpan.FromSeconds(30)), "the metrics reader did not finish");
         GC.KeepAlive(values);
 
+        Assert.True(readWhileTracing, "the metrics reader did not read while the tracer ran");
+        Assert.Empty(failures);
         Assert.True(readings.Count >= 2, $"{readings.Count} readings");
         for (int i = 1; i < readings.Count; i++)
         {
             Assert.True(readings[i].Allocated >= readings[i - 1].Allocated, $"allocated went back at reading {i}: {readings[i - 1].Allocated} -> {readings[i].Allocated}");
             Assert.True(readings[i].Samples >= readings[i - 1].Samples, $"samples went back at reading {i}: {readings[i - 1].Samples} -> {readings[i].Samples}");
+        }
+
+        void Read()
+        {
+            Dictionary<string, (long Value, int Tags)> seen = Record();
+            if (seen.TryGetValue("memtrack.allocated", out var allocated) && seen.TryGetValue("memtrack.samples", out var samples))
+            {
+                readings.Add((allocated.Value, samples.Value));
+            }
+            else
+            {
+                failures.Add($"reading {readings.Count + 1} lacks a counter: {string.Join(", ", seen.Keys)}");
+            }
         }
     }
 

@@ -90,7 +90,7 @@ public sealed class SiteTableTests
         var stacks = new StackTable();
         int[] frames = [3, 1, 4, 1, 5];
         int id = stacks.Intern(frames, 9);
-        int found = id;
+        int found = -1;
         MemoryAssert.AllocatesNothing(() => found = stacks.Intern(frames, 9), iterations: 10_000);
         Assert.Equal(id, found);
     }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using MemTrack.Internal.Heap.Export;
 using MemTrack.Internal.Heap.Graph;
+using MemTrack.Tests.Shared;
 
 namespace MemTrack.Tests.Internal.Heap.Export;
 
@@ -154,21 +154,10 @@ public sealed partial class DotWriterTests
 
     private static void RunDot(string text)
     {
-        var start = new ProcessStartInfo(GraphvizFactAttribute.DotPath!, "-Tsvg")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(text);
-        process.StandardInput.Close();
-        Assert.True(process.WaitForExit(60_000));
-        Assert.Equal("", error.Result);
-        Assert.Equal(0, process.ExitCode);
-        Assert.Contains("<svg", output.Result, StringComparison.Ordinal);
+        ChildResult dot = ChildProcess.Run(GraphvizFactAttribute.DotPath!, ["-Tsvg"], standardInput: text);
+        Assert.Equal("", dot.StandardError);
+        Assert.Equal(0, dot.ExitCode);
+        Assert.Contains("<svg", dot.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>A strict reader of the DOT subset DotWriter emits: every line must be a known statement.</summary>
