@@ -16,6 +16,7 @@ internal sealed class HealthMonitor
     private string? _failure;
     private Exception? _error;
     private bool _closed;
+    private bool _stale;
     private long _lostLoggedAt = long.MinValue;
     private long _decodeLoggedAt = long.MinValue;
 
@@ -28,7 +29,23 @@ internal sealed class HealthMonitor
         _current = Build(DateTimeOffset.Now);
     }
 
-    public TracerHealth Current => Volatile.Read(ref _current);
+    /// <summary>The health now (rebuilt here when only the counts changed since, so that a burst of errors stays cheap).</summary>
+    public TracerHealth Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_stale)
+                {
+                    _current = Build(_current.Since);
+                    _stale = false;
+                }
+
+                return _current;
+            }
+        }
+    }
 
     public long LostEvents => Interlocked.Read(ref _lostEvents);
 
@@ -49,6 +66,7 @@ internal sealed class HealthMonitor
             _degradedMode = degradedMode;
             _error ??= cause;
             _current = Build(DateTimeOffset.Now);
+            _stale = false;
             HealthNotifier.Raise(_current);
         }
     }
@@ -129,28 +147,36 @@ internal sealed class HealthMonitor
         return true;
     }
 
-    /// <summary>Builds the new health (under the lock) and raises it when the state changed.</summary>
+    /// <summary>
+    /// After a report (under the lock): when the state changed, builds the new health and raises it; otherwise only
+    /// marks the health stale, to be rebuilt when read.
+    /// </summary>
     private void Publish()
     {
-        TracerHealth previous = _current;
-        TracerHealth next = Build(previous.Since);
-        if (next.State != previous.State)
+        if (StateNow() == _current.State)
         {
-            next = Build(DateTimeOffset.Now);
-            Volatile.Write(ref _current, next);
-            HealthNotifier.Raise(next);
+            _stale = true;
+            return;
         }
-        else
-        {
-            Volatile.Write(ref _current, next);
-        }
+
+        _current = Build(DateTimeOffset.Now);
+        _stale = false;
+        HealthNotifier.Raise(_current);
     }
+
+    private TracerState StateNow() =>
+        _failure is not null ? TracerState.Failed
+        : _degradedMode is not null || _lostEvents > 0 || _decodeErrors > 0 ? TracerState.Degraded
+        : TracerState.Running;
 
     private TracerHealth Build(DateTimeOffset since)
     {
-        if (_failure is not null)
+        switch (StateNow())
         {
-            return new TracerHealth(TracerState.Failed, _failure, _error, _lostEvents, _decodeErrors, since);
+            case TracerState.Failed:
+                return new TracerHealth(TracerState.Failed, _failure!, _error, _lostEvents, _decodeErrors, since);
+            case TracerState.Running:
+                return new TracerHealth(TracerState.Running, "Tracing runs; no event was lost.", null, 0, 0, since);
         }
 
         var reasons = new List<string>(3);
@@ -175,8 +201,6 @@ internal sealed class HealthMonitor
                 + "This is a bug of MemTrack or TraceEvent; please report it with this message.");
         }
 
-        return reasons.Count == 0
-            ? new TracerHealth(TracerState.Running, "Tracing runs; no event was lost.", null, 0, 0, since)
-            : new TracerHealth(TracerState.Degraded, string.Join(' ', reasons), _error, _lostEvents, _decodeErrors, since);
+        return new TracerHealth(TracerState.Degraded, string.Join(' ', reasons), _error, _lostEvents, _decodeErrors, since);
     }
 }
