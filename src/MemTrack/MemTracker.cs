@@ -1,4 +1,6 @@
+using System.Runtime.Loader;
 using MemTrack.Internal;
+using MemTrack.Internal.Diagnostics;
 using MemTrack.Internal.Metrics;
 using MemTrack.Internal.Reporting;
 
@@ -21,6 +23,7 @@ public static class MemTracker
     /// <summary>The options the running tracer was asked for, before an inherited exit report was merged in: starting again with them does nothing.</summary>
     private static MemTrackerOptions? s_requested;
     private static bool s_startedFromEnvironment;
+    private static TracerHealth s_offHealth = HealthMonitor.Off(DateTimeOffset.Now);
 
     /// <summary>
     /// Name of the <see cref="System.Diagnostics.Metrics.Meter"/> MemTrack publishes while tracing, for
@@ -47,12 +50,47 @@ public static class MemTracker
     public static long AllocatedBytes => Volatile.Read(ref s_tracer)?.AllocatedBytes ?? 0;
 
     /// <summary>
+    /// The tracer's health: <see cref="TracerState.Off"/>, <see cref="TracerState.Running"/>,
+    /// <see cref="TracerState.Degraded"/> (events lost or not decodable, or degraded mode) or
+    /// <see cref="TracerState.Failed"/> (the session ended or its reader failed), with why and what to do. Failures of
+    /// the tracer's background work show here instead of being thrown at the application. Cheap, thread-safe, never throws.
+    /// </summary>
+    public static TracerHealth Health
+    {
+        get
+        {
+            try
+            {
+                return Volatile.Read(ref s_tracer)?.Health ?? Volatile.Read(ref s_offHealth);
+            }
+            catch (Exception ex)
+            {
+                // Never expected; the property must not throw whatever happens.
+                return new TracerHealth(TracerState.Failed, "MemTrack could not read its health: " + BackgroundFaults.Describe(ex), ex, 0, 0, DateTimeOffset.Now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raised when <see cref="Health"/> changes state (Start, Stop, the first lost or undecodable event, a failure),
+    /// with the new health. It is raised on a thread-pool thread, never on the thread that caused the change, one change
+    /// at a time in order; the sender is null. A handler that throws is caught and reported through the <c>MemTrack</c>
+    /// event source, never rethrown.
+    /// </summary>
+    public static event EventHandler<TracerHealth>? HealthChanged
+    {
+        add => HealthNotifier.Add(value);
+        remove => HealthNotifier.Remove(value);
+    }
+
+    /// <summary>
     /// Starts tracing with <paramref name="depth"/> frames per traceback (tracemalloc's <c>start(nframe)</c>).
     /// </summary>
     /// <param name="depth">Frames kept per traceback, 1 to 100. Default 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is outside 1..100.</exception>
     /// <exception cref="InvalidOperationException">Tracing is already on with other options.</exception>
     /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
+    /// <exception cref="MemTrackException">The session could not be started.</exception>
     public static void Start(int depth = 1) => Start(OptionsOfDepth(depth));
 
     /// <summary>
@@ -63,8 +101,10 @@ public static class MemTracker
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">Tracing is already on with other options.</exception>
-    /// <exception cref="DiagnosticsUnavailableException">The runtime's diagnostics are disabled or unreachable.</exception>
-    /// <exception cref="MemTrackException">The session could not be started.</exception>
+    /// <exception cref="DiagnosticsUnavailableException">
+    /// The runtime's diagnostics are disabled or unreachable, and <see cref="MemTrackerOptions.AllowDegradedMode"/> is false.
+    /// </exception>
+    /// <exception cref="MemTrackException">The session could not be started, and <see cref="MemTrackerOptions.AllowDegradedMode"/> is false.</exception>
     public static void Start(MemTrackerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -176,12 +216,12 @@ public static class MemTracker
     /// </summary>
     /// <returns>Current and peak estimated live bytes.</returns>
     /// <exception cref="InvalidOperationException">Tracing is off, or <see cref="MemTrackerOptions.TrackLiveObjects"/> is false.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or it runs in degraded mode.</exception>
     public static TracedMemory GetTracedMemory() => RequireTracer().GetTracedMemory();
 
     /// <summary>Sets the peak of <see cref="GetTracedMemory"/> to the current value (tracemalloc's <c>reset_peak</c>).</summary>
     /// <exception cref="InvalidOperationException">Tracing is off, or <see cref="MemTrackerOptions.TrackLiveObjects"/> is false.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or it runs in degraded mode.</exception>
     public static void ResetPeak() => RequireTracer().ResetPeak();
 
     /// <summary>
@@ -213,6 +253,9 @@ public static class MemTracker
         if (!s_exitHooked)
         {
             s_exitHooked = true;
+            // The runtime ends the session before any exit handler runs; Unloading comes before every ProcessExit
+            // handler, so the tracer learns first that the end is the exit, not a failure.
+            AssemblyLoadContext.Default.Unloading += _ => Current?.ExpectSessionEnd();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => OnExit(sessionEnding: true);
             AppDomain.CurrentDomain.UnhandledException += (_, e) =>
             {
@@ -241,12 +284,20 @@ public static class MemTracker
         _ = tracer.Stop(StopTimeout);
         TracerMetrics.OnStopped(tracer);
         tracer.Dispose();
+        TracerHealth off = HealthMonitor.Off(DateTimeOffset.Now);
+        Volatile.Write(ref s_offHealth, off);
+        HealthNotifier.Raise(off);
     }
 
     /// <summary>Writes the exit report once, if asked for, then stops tracing.</summary>
     /// <param name="sessionEnding">True at ProcessExit, when the runtime has already ended the EventPipe session.</param>
     private static void OnExit(bool sessionEnding)
     {
+        if (sessionEnding)
+        {
+            Current?.ExpectSessionEnd();
+        }
+
         if (Current is { Options.ExitReport: { } report } tracer && Interlocked.Exchange(ref s_exitReported, 1) == 0)
         {
             _ = ExitReporter.Run(tracer, report, sessionEnding);

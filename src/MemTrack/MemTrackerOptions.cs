@@ -42,12 +42,32 @@ public sealed record MemTrackerOptions
     /// </summary>
     public ExitReportOptions? ExitReport { get; init; }
 
+    /// <summary>
+    /// Default false: when the tracing session cannot be opened (diagnostics disabled with <c>DOTNET_EnableDiagnostics=0</c>,
+    /// no writable temporary directory for the runtime's IPC socket, the runtime refusing the session),
+    /// <see cref="MemTracker.Start(MemTrackerOptions)"/> throws <see cref="DiagnosticsUnavailableException"/> or
+    /// <see cref="MemTrackException"/>. True makes it start in degraded mode instead: <see cref="MemTracker.Health"/>
+    /// says <see cref="TracerState.Degraded"/> and why, and snapshots hold only the exact allocated total
+    /// (<see cref="Snapshot.ExactAllocatedBytes"/>), no traces, and say so (<see cref="Snapshot.IsDegraded"/>).
+    /// </summary>
+    public bool AllowDegradedMode { get; init; }
+
+    /// <summary>
+    /// The tracing session's circular buffer in MB (default 256). Events that do not fit while the reader is behind are
+    /// dropped by the runtime and counted as lost. Internal: tests shrink it to make the runtime drop events.
+    /// </summary>
+    internal int SessionBufferMB { get; init; } = DefaultSessionBufferMB;
+
+    /// <summary>Default of <see cref="SessionBufferMB"/>.</summary>
+    internal const int DefaultSessionBufferMB = 256;
+
     /// <summary>Checks the values and throws <see cref="ArgumentOutOfRangeException"/> naming the bad one.</summary>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Depth, MinDepth, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Depth, MaxDepth, nameof(Depth));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSites, 1, nameof(MaxSites));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SessionBufferMB, 1, nameof(SessionBufferMB));
         ExitReport?.Validate();
     }
 }

@@ -1,7 +1,9 @@
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Export;
+using MemTrack.Internal.Formatting;
 using MemTrack.Internal.Reporting;
 using MemTrack.Internal.Storage;
+using static System.FormattableString;
 
 namespace MemTrack;
 
@@ -35,8 +37,19 @@ public sealed class Snapshot
     /// </summary>
     public long ExactAllocatedBytes => Info.ExactAllocatedBytes;
 
-    /// <summary>Events the runtime or the reader dropped before this snapshot; when non-zero the estimates are too low.</summary>
+    /// <summary>
+    /// Events missing from this snapshot: those the runtime dropped because the tracer's reader fell behind, and those
+    /// the reader could not decode (<see cref="TracerHealth.LostEvents"/> plus <see cref="TracerHealth.DecodeErrors"/>
+    /// when it was taken). When non-zero the data is incomplete and the estimates are too low; reports say so.
+    /// </summary>
     public long LostEvents => Info.LostEvents;
+
+    /// <summary>
+    /// Whether the snapshot was taken in degraded mode (<see cref="MemTrackerOptions.AllowDegradedMode"/>, when the
+    /// tracing session could not be opened): then only <see cref="ExactAllocatedBytes"/> was measured, and
+    /// <see cref="Traces"/> is empty. Reports say so.
+    /// </summary>
+    public bool IsDegraded => Info.IsDegraded;
 
     /// <summary>
     /// Whether the snapshot has live statistics (<see cref="MemoryKind.Live"/>): true when it was taken with
@@ -123,6 +136,18 @@ public sealed class Snapshot
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(tracebackFrames);
         SnapshotReport.Write(writer, this, top, tracebackFrames, tracer: null);
+    }
+
+    /// <summary>
+    /// One line: when it was taken, its traces and exact total, and a warning when its data is incomplete (lost events)
+    /// or it was taken in degraded mode.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString()
+    {
+        string text = Invariant($"Snapshot of {TakenAt:yyyy-MM-dd HH:mm:ss zzz}: {Traces.Count} traces, depth {TracebackLimit}, {SizeFormatter.Format(ExactAllocatedBytes)} allocated (exact)");
+        IReadOnlyList<string> warnings = SnapshotWarnings.Of(this);
+        return warnings.Count == 0 ? text : text + "; " + string.Join("; ", warnings);
     }
 
     /// <summary>Writes the snapshot to a file in MemTrack's versioned binary format (docs/file-format.md), readable only by the current user.</summary>

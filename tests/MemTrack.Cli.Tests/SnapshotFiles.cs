@@ -1,3 +1,4 @@
+using MemTrack.Internal.Analysis;
 using static MemTrack.Tests.TestSupport.SnapshotFactory;
 
 namespace MemTrack.Cli.Tests;
@@ -22,6 +23,12 @@ internal sealed class SnapshotFiles : IDisposable
         Trace("System.String", Stats(204_800, 1000), Stats(0, 0, samples: 0), Render, Main)));
 
     public string WithoutLive() => Write("nolive.mtsnap", WithoutLiveData(Trace(3000, 3, Leak, Main)));
+
+    /// <summary>A snapshot with nothing lost.</summary>
+    public string Complete() => Write("complete.mtsnap", new Snapshot(new SnapshotInfo(10, TakenAt, 1_000, 0, Epoch, HasLiveData: true), [Trace(4096, 4, Leak, Main)]));
+
+    /// <summary>A snapshot taken in degraded mode: the exact total only.</summary>
+    public string Degraded() => Write("degraded.mtsnap", new Snapshot(new SnapshotInfo(10, TakenAt, 1_000_000, 0, Epoch, HasLiveData: false, IsDegraded: true), []));
 
     public string Path(string name) => System.IO.Path.Combine(Directory, name);
 

@@ -20,6 +20,31 @@ switch (scenario)
             return 3;
         }
 
+    case "degraded":
+        // Diagnostics unavailable, degraded mode allowed: Start succeeds, snapshots carry the exact total only, and the
+        // exit report (on standard output) says so.
+        var degradedClock = Stopwatch.StartNew();
+        MemTracker.Start(new MemTrackerOptions { Depth = 5, AllowDegradedMode = true, ExitReport = new ExitReportOptions { Writer = Console.Out } });
+        Console.WriteLine($"started in {degradedClock.ElapsedMilliseconds} ms");
+        byte[][] data = [.. Enumerable.Range(0, 10).Select(_ => new byte[100_000])];
+        Snapshot degraded = MemTracker.TakeSnapshot();
+        TracerHealth health = MemTracker.Health;
+        Console.WriteLine($"state={health.State} tracing={MemTracker.IsTracing} degraded={degraded.IsDegraded} traces={degraded.Traces.Count} live={degraded.HasLiveData} exact={degraded.ExactAllocatedBytes} kept={data.Length}");
+        Console.WriteLine($"error={health.Error?.GetType().Name}");
+        Console.WriteLine($"health: {health}");
+        Console.WriteLine($"snapshot: {degraded}");
+        try
+        {
+            _ = MemTracker.GetTracedMemory();
+            Console.WriteLine("traced memory: no exception");
+        }
+        catch (MemTrackException ex)
+        {
+            Console.WriteLine($"traced memory: {ex.GetType().Name}");
+        }
+
+        return 0;
+
     case "exit-while-tracing":
         MemTracker.Start(5);
         _ = new byte[1 << 20];

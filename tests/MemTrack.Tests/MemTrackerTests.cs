@@ -234,15 +234,6 @@ public sealed class MemTrackerTests : IDisposable
     }
 
     [Fact]
-    public void DiagnosticsDisabledFailsFastWithAClearException()
-    {
-        var (exitCode, output, elapsed) = TestApp.Run("start", new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" });
-        Assert.Equal(3, exitCode);
-        Assert.Contains("DOTNET_EnableDiagnostics", output, StringComparison.Ordinal);
-        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
-    }
-
-    [Fact]
     public void ProcessThatExitsWhileTracingEndsPromptly()
     {
         var (exitCode, output, elapsed) = TestApp.Run("exit-while-tracing");

@@ -31,6 +31,8 @@ internal static class CompareCommand
             console.Output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Top {Math.Min(count, diffs.Count)} of {diffs.Count} differences by {keyType.ToString().ToLowerInvariant()}, {KindText.Long(shown)}"));
+            StatisticsPrinter.PrintWarnings(console.Output, older, "old");
+            StatisticsPrinter.PrintWarnings(console.Output, newer, "new");
             StatisticsPrinter.PrintEntries(console.Output, diffs, count, keyType, d => d.Traceback);
             long change = StatisticsPrinter.TotalSize(newer, shown) - StatisticsPrinter.TotalSize(older, shown);
             console.Output.WriteLine("Total change: " + SizeFormatter.Format(change, sign: true));

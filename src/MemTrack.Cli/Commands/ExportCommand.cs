@@ -52,6 +52,7 @@ internal static class ExportCommand
             console.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Wrote {path} ({SizeFormatter.Format(new FileInfo(path).Length)}, {KindText.Short(shown)}){(progress ? $" in {clock.Elapsed.TotalSeconds:0.0} s" : string.Empty)}."));
+            StatisticsPrinter.PrintWarnings(console.Error, snapshot);
         }));
         return command;
     }

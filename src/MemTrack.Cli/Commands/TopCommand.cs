@@ -34,6 +34,7 @@ internal static class TopCommand
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Top {Math.Min(top, statistics.Count)} of {statistics.Count} by {keyType.ToString().ToLowerInvariant()}{(cumulative ? " (cumulative)" : string.Empty)}, {KindText.Long(kind)}; snapshot of {snapshot.TakenAt:yyyy-MM-dd HH:mm:ss zzz}, depth {snapshot.TracebackLimit}, lost events {snapshot.LostEvents}"));
+        StatisticsPrinter.PrintWarnings(output, snapshot);
         StatisticsPrinter.PrintEntries(output, statistics, top, keyType, s => s.Traceback);
         if (statistics.Count > top && !cumulative)
         {

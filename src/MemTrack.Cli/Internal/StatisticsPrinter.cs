@@ -1,4 +1,5 @@
 using System.Globalization;
+using MemTrack.Internal.Reporting;
 
 namespace MemTrack.Cli.Internal;
 
@@ -32,6 +33,15 @@ internal static class StatisticsPrinter
                     output.WriteLine(line);
                 }
             }
+        }
+    }
+
+    /// <summary>Prints one line per warning the snapshot carries (lost events, degraded mode), prefixed with <paramref name="label"/> when given.</summary>
+    public static void PrintWarnings(TextWriter output, Snapshot snapshot, string? label = null)
+    {
+        foreach (string warning in SnapshotWarnings.Of(snapshot))
+        {
+            output.WriteLine((label is null ? string.Empty : label + ": ") + warning + ".");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MemTrack.Internal.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -101,10 +102,11 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
         {
             SettleTracer();
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // Dispose must not throw into the container's disposal (a logger disposed first, say); MemTracker.Stop has
-            // run or thrown after taking the tracer out of use, and there is no one left to tell.
+            // run or thrown after taking the tracer out of use. The logger may be gone: the event source is told.
+            BackgroundFaults.HostedServiceFailed("stop the tracer", ex);
         }
 
         _stopReports.Dispose();
@@ -161,6 +163,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
             // Diagnostics disabled or unreachable, or the session failed: the application must run on, untraced.
             // Invalid options (ArgumentException) fail the start instead. Disabled diagnostics are a setting, not a
             // fault: the message says it all, without a stack trace.
+            BackgroundFaults.HostedServiceFailed("start the tracer", ex);
             MemTrackLog.TracingUnavailable(_logger, $"{ex.GetType().Name}: {ex.Message}", ex is DiagnosticsUnavailableException ? null : ex);
         }
     }
@@ -201,6 +204,7 @@ internal sealed class MemTrackHostedService : IHostedLifecycleService, IDisposab
         }
         catch (Exception ex)
         {
+            BackgroundFaults.HostedServiceFailed($"write the {report} report", ex);
             MemTrackLog.ReportFailed(_logger, report, $"{ex.GetType().Name}: {ex.Message}", ex);
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Decoding;
+using MemTrack.Internal.Diagnostics;
 using MemTrack.Internal.Heap.Sampling;
 using MemTrack.Internal.Liveness;
 using MemTrack.Internal.Reporting;
@@ -16,7 +17,9 @@ namespace MemTrack.Internal;
 /// <summary>
 /// One tracing run: the pipeline session -> decoder -> site table -> snapshot, wired together, with the liveness
 /// tracker beside the decoder (GC events -> tracked objects -> live statistics of the sites). Decoder state is only
-/// touched on the session's reader thread; public operations reach it through barriers.
+/// touched on the session's reader thread; public operations reach it through barriers. Every event handler runs
+/// guarded: an event it cannot decode is counted and skipped (<see cref="Health"/>), never fatal. In degraded mode
+/// (no session, as <see cref="MemTrackerOptions.AllowDegradedMode"/> allows) the work runs on the caller's thread.
 /// </summary>
 internal sealed class Tracer : IDisposable
 {
@@ -33,7 +36,9 @@ internal sealed class Tracer : IDisposable
     private readonly AllocationDecoder _decoder;
     private readonly SnapshotBuilder _builder;
     private readonly int _trimThreshold;
-    private readonly TracingSession _session;
+    private readonly TracingSession? _session;
+    private readonly HealthMonitor _health;
+    private readonly Lock _withoutSession = new();
     private long _startAllocatedBytes;
     private Guid _epoch = Guid.NewGuid();
     private readonly long _createdAllocatedBytes = GC.GetTotalAllocatedBytes(precise: false);
@@ -55,11 +60,21 @@ internal sealed class Tracer : IDisposable
 
         _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, options.Depth, options.HideFrameworkFrames);
         _builder = new SnapshotBuilder(_frames, _stacks, _sites, _decoder);
-        _session = TracingSession.Start(_frames, SessionProviders.Tracing(options.TrackLiveObjects), Subscribe);
+        _health = new HealthMonitor();
+        try
+        {
+            _session = TracingSession.Start(_frames, SessionProviders.Tracing(options.TrackLiveObjects), options.SessionBufferMB, Subscribe, OnSessionEnded, OnEventError);
+            _health.Begin();
+        }
+        catch (MemTrackException ex) when (options.AllowDegradedMode)
+        {
+            _health.Begin(ex.Message, ex);
+            BackgroundFaults.DegradedMode(ex);
+        }
 
         // Tracing starts when Start returns, as in tracemalloc: samples of the tracer's own start-up work (the
         // rundown, the runtime enabling the session's providers) happened before this marker and are dropped.
-        _session.PostToReader(_decoder.ClearSites);
+        _ = _session?.PostToReader(_decoder.ClearSites);
         _startAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true);
     }
 
@@ -85,8 +100,27 @@ internal sealed class Tracer : IDisposable
     /// <summary>Allocation samples received, the tracer's own included.</summary>
     public long Samples => Volatile.Read(ref _samples);
 
-    /// <summary>Events dropped so far.</summary>
-    public long LostEvents => _session.LostEvents;
+    /// <summary>Events the runtime dropped so far.</summary>
+    public long LostEvents => _session?.LostEvents ?? 0;
+
+    /// <summary>Whether the tracer runs without a session (degraded mode): exact totals only.</summary>
+    public bool IsDegraded => _session is null;
+
+    /// <summary>The tracer's health, with the lost-event count brought up to date. Never throws.</summary>
+    public TracerHealth Health
+    {
+        get
+        {
+            RefreshLostEvents();
+            return _health.Current;
+        }
+    }
+
+    /// <summary>
+    /// Test seam: when set, an event for which it returns true makes its handler throw, as a malformed event would.
+    /// Read on the reader thread for every event.
+    /// </summary>
+    internal Func<TraceEvent, bool>? DecodeFault { get; set; }
 
     /// <summary>Estimated live bytes of traced objects, as last updated by the reader (no barrier).</summary>
     public long LiveBytes => _sites.LiveBytes;
@@ -114,7 +148,7 @@ internal sealed class Tracer : IDisposable
     {
         long exact = AllocatedBytes;
         var takenAt = DateTimeOffset.Now;
-        return _session.RunOnReader(() => BuildReportSnapshot(exact, takenAt), timeout);
+        return Run(() => BuildReportSnapshot(exact, takenAt), timeout);
     }
 
     /// <summary>
@@ -126,7 +160,7 @@ internal sealed class Tracer : IDisposable
     {
         long exact = AllocatedBytes;
         var takenAt = DateTimeOffset.Now;
-        if (!_session.WaitForEnd(timeout))
+        if (_session is not null && !_session.WaitForEnd(timeout))
         {
             throw new MemTrackException(string.Create(
                 CultureInfo.InvariantCulture,
@@ -136,28 +170,40 @@ internal sealed class Tracer : IDisposable
         return BuildReportSnapshot(exact, takenAt);
     }
 
+    /// <summary>
+    /// Builds a snapshot from the tables. Its lost events are those the runtime dropped and those the reader could not
+    /// decode: both are samples missing from the estimates.
+    /// </summary>
     private (Snapshot Snapshot, TracerFacts Facts) BuildReportSnapshot(long exactAllocatedBytes, DateTimeOffset takenAt)
     {
         UpdateTracerMemory();
-        var info = new SnapshotInfo(Options.Depth, takenAt, exactAllocatedBytes, _session.LostEvents, _epoch, _liveObjects is not null);
-        var facts = new TracerFacts(TracerMemory, _liveObjects is null ? null : _sites.PeakLiveBytes);
+        RefreshLostEvents();
+        bool hasLiveData = _liveObjects is not null && !IsDegraded;
+        var info = new SnapshotInfo(Options.Depth, takenAt, exactAllocatedBytes, _health.LostEvents + _health.DecodeErrors, _epoch, hasLiveData, IsDegraded);
+        var facts = new TracerFacts(TracerMemory, hasLiveData ? _sites.PeakLiveBytes : null, _health.Current);
         return (_builder.Build(info), facts);
     }
 
     public TracedMemory GetTracedMemory()
     {
         RequireLiveTracking();
-        return _session.RunOnReader(() => new TracedMemory(_sites.LiveBytes, _sites.PeakLiveBytes), RequestTimeout);
+        return Run(() => new TracedMemory(_sites.LiveBytes, _sites.PeakLiveBytes), RequestTimeout);
     }
 
     public void ResetPeak()
     {
         RequireLiveTracking();
-        _session.RunOnReader(_sites.ResetPeak, RequestTimeout);
+        Run(
+            () =>
+            {
+                _sites.ResetPeak();
+                return true;
+            },
+            RequestTimeout);
     }
 
     public void ClearTraces() =>
-        _session.RunOnReader(
+        Run(
             () =>
             {
                 _decoder.ClearSites();
@@ -165,6 +211,7 @@ internal sealed class Tracer : IDisposable
                 _epoch = Guid.NewGuid();
                 Interlocked.Exchange(ref _startAllocatedBytes, GC.GetTotalAllocatedBytes(precise: true));
                 UpdateTracerMemory();
+                return true;
             },
             RequestTimeout);
 
@@ -173,27 +220,104 @@ internal sealed class Tracer : IDisposable
     /// before the call (so after the GCs that ran before it); null without live tracking.
     /// </summary>
     public IReadOnlyList<SampledObject>? SampledLiveObjects() =>
-        _liveObjects is null
+        _liveObjects is null || IsDegraded
             ? null
-            : _session.RunOnReader(
+            : Run(
                 () => _liveObjects.ToSampledObjects(_builder.TracebackOfSlot),
                 RequestTimeout);
 
     /// <summary>Runs arbitrary work on the reader thread after a barrier (tests use it to read decoder state).</summary>
-    internal T OnReader<T>(Func<T> work) => _session.RunOnReader(work, RequestTimeout);
+    internal T OnReader<T>(Func<T> work) => Run(work, RequestTimeout);
 
-    public bool Stop(TimeSpan timeout) => _session.Stop(timeout);
+    /// <summary>Ends the session under the reader: the runtime stops it (<paramref name="cleanly"/>) or its stream breaks (tests).</summary>
+    internal void EndSessionForTests(bool cleanly) => _session?.EndForTests(cleanly);
+
+    /// <summary>Says that the process exits, so the end of the session the runtime is about to cause is no failure.</summary>
+    public void ExpectSessionEnd() => _session?.ExpectEnd();
+
+    public bool Stop(TimeSpan timeout)
+    {
+        _health.Close();
+        return _session?.Stop(timeout) ?? true;
+    }
 
     public void Dispose()
     {
-        _session.Dispose();
+        _health.Close();
+        _session?.Dispose();
         _frames.Dispose();
     }
+
+    /// <summary>Runs work after every event written before the call: on the reader, or here under a lock without a session.</summary>
+    private T Run<T>(Func<T> work, TimeSpan timeout)
+    {
+        if (_session is not null)
+        {
+            return _session.RunOnReader(work, timeout);
+        }
+
+        lock (_withoutSession)
+        {
+            return work();
+        }
+    }
+
+    private void OnSessionEnded(Exception? failure)
+    {
+        RefreshLostEvents();
+        if (failure is null)
+        {
+            BackgroundFaults.SessionEnded(_health);
+        }
+        else
+        {
+            BackgroundFaults.ReaderFailed(_health, failure);
+        }
+    }
+
+    /// <summary>Blocks the reader until <paramref name="release"/> is set (at most a minute); returns once it is blocked (tests).</summary>
+    internal void BlockReaderForTests(ManualResetEventSlim release) =>
+        (_session ?? throw new InvalidOperationException("No session (degraded mode).")).BlockForTests(release);
+
+    /// <summary>Brings the health's lost-event count up to TraceEvent's (any thread: a stale read only delays it).</summary>
+    private void RefreshLostEvents()
+    {
+        long lost = LostEvents;
+        if (lost > _health.LostEvents)
+        {
+            BackgroundFaults.EventsLost(_health, lost);
+        }
+    }
+
+    /// <summary>
+    /// Wraps an event handler so that an exception on one event (a malformed event, a decoder bug) is counted as a
+    /// decode error and the event skipped, instead of ending the reader.
+    /// </summary>
+    private Action<T> Guarded<T>(Action<T> handler)
+        where T : TraceEvent =>
+        data =>
+        {
+            try
+            {
+                if (DecodeFault is { } fault && fault(data))
+                {
+                    throw new InvalidDataException("Injected decode fault (MemTrack tests).");
+                }
+
+                handler(data);
+            }
+            catch (Exception ex)
+            {
+                OnEventError(data, ex);
+            }
+        };
+
+    private void OnEventError(TraceEvent data, Exception error) => BackgroundFaults.DecodeError(_health, data.EventName, error);
 
     private void Subscribe(TraceLogEventSource source, TraceLog log, int ownThread)
     {
         _log = log;
-        source.Clr.AddCallbackForEvents<AllocationSampledTraceData>(data =>
+        source.Clr.AddCallbackForEvents(Guarded<AllocationSampledTraceData>(data =>
         {
             _samples++;
             _decoder.OnAllocation(data, log, ownThread);
@@ -207,43 +331,44 @@ internal sealed class Tracer : IDisposable
             if (Environment.TickCount64 - _lastMemoryUpdate > 500)
             {
                 UpdateTracerMemory();
+                RefreshLostEvents();
             }
-        });
+        }));
         if (_liveness is { } liveness)
         {
             SubscribeLiveness(source, liveness);
-            source.Clr.GCAllocationTick += _ => AllocationTicks++;
+            source.Clr.GCAllocationTick += Guarded<GCAllocationTickTraceData>(_ => AllocationTicks++);
         }
 
-        source.Clr.MethodLoadVerbose += data => TracingSession.AddMethod(_frames, data);
-        source.Clr.MethodILToNativeMap += data => TracingSession.AddIlMap(_frames, data);
-        source.Clr.LoaderModuleLoad += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
+        source.Clr.MethodLoadVerbose += Guarded<MethodLoadUnloadVerboseTraceData>(data => TracingSession.AddMethod(_frames, data));
+        source.Clr.MethodILToNativeMap += Guarded<MethodILToNativeMapTraceData>(data => TracingSession.AddIlMap(_frames, data));
+        source.Clr.LoaderModuleLoad += Guarded<ModuleLoadUnloadTraceData>(data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath));
     }
 
-    private static void SubscribeLiveness(TraceLogEventSource source, GcLivenessTracker liveness)
+    private void SubscribeLiveness(TraceLogEventSource source, GcLivenessTracker liveness)
     {
-        source.Clr.GCStart += data => liveness.OnGcStart(data.Count, data.Depth, data.Type == GCType.BackgroundGC);
-        source.Clr.GCGenerationRange += data => liveness.OnGenerationRange(data.Generation, data.RangeStart, data.RangeUsedLength);
-        source.Clr.GCBulkSurvivingObjectRanges += data =>
+        source.Clr.GCStart += Guarded<GCStartTraceData>(data => liveness.OnGcStart(data.Count, data.Depth, data.Type == GCType.BackgroundGC));
+        source.Clr.GCGenerationRange += Guarded<GCGenerationRangeTraceData>(data => liveness.OnGenerationRange(data.Generation, data.RangeStart, data.RangeUsedLength));
+        source.Clr.GCBulkSurvivingObjectRanges += Guarded<GCBulkSurvivingObjectRangesTraceData>(data =>
         {
             for (int i = 0; i < data.Count; i++)
             {
                 GCBulkSurvivingObjectRangesValues range = data.Values(i);
                 liveness.OnSurvivingRange(range.RangeBase, range.RangeLength);
             }
-        };
-        source.Clr.GCBulkMovedObjectRanges += data =>
+        });
+        source.Clr.GCBulkMovedObjectRanges += Guarded<GCBulkMovedObjectRangesTraceData>(data =>
         {
             for (int i = 0; i < data.Count; i++)
             {
                 GCBulkMovedObjectRangesValues range = data.Values(i);
                 liveness.OnMovedRange(range.OldRangeBase, range.NewRangeBase, range.RangeLength);
             }
-        };
-        source.Clr.GCStop += data => liveness.OnGcEnd(data.Count);
+        });
+        source.Clr.GCStop += Guarded<GCEndTraceData>(data => liveness.OnGcEnd(data.Count));
     }
 
-    /// <summary>Full blocking collections, with finalizers run in between, so that what is dead is no longer counted as live.</summary>
+    /// <summary>Throws unless live memory is tracked: the option is on and the tracer has a session.</summary>
     private void RequireLiveTracking()
     {
         if (_liveObjects is null)
@@ -251,6 +376,13 @@ internal sealed class Tracer : IDisposable
             throw new InvalidOperationException(
                 "Live memory is not tracked: MemTrack was started with MemTrackerOptions.TrackLiveObjects = false. "
                 + "Start it with TrackLiveObjects = true (the default) to track live memory.");
+        }
+
+        if (IsDegraded)
+        {
+            throw new MemTrackException(
+                "Live memory is not tracked: MemTrack runs in degraded mode (MemTrackerOptions.AllowDegradedMode) without its tracing session. "
+                + "MemTracker.Health says why; snapshots hold the exact allocated total only.");
         }
     }
 

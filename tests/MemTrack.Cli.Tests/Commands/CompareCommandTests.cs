@@ -15,6 +15,8 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(
             """
             Top 1 of 1 differences by lineno, live memory (estimated, still alive)
+            old: WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low.
+            new: WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low.
             #1: Cache.cs:12: size=40.0 KiB (+36.0 KiB ±0%), count=40 (+36), average=1024 B
             Total change: +36.0 KiB
 

@@ -25,6 +25,7 @@ public sealed class ExportCommandTests : IDisposable
             ],
             File.ReadAllLines(output).Order(StringComparer.Ordinal));
         Assert.StartsWith($"Wrote {output} (", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine + "WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low." + Environment.NewLine, run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

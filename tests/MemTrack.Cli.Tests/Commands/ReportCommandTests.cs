@@ -18,6 +18,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(expected.ToString(), run.Output);
         Assert.Contains("Top 1 line by allocated memory", run.Output, StringComparison.Ordinal);
+        Assert.Contains(Environment.NewLine + "WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low." + Environment.NewLine, run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

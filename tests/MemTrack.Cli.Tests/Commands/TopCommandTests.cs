@@ -15,8 +15,22 @@ public sealed class TopCommandTests : IDisposable
         Assert.Equal(string.Empty, run.Error);
         string[] lines = run.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("Top 1 of 1 by lineno, live memory (estimated, still alive); snapshot of 2024-05-01 12:30:15 +02:00, depth 10, lost events 3", lines[0], StringComparison.Ordinal);
-        Assert.Equal("#1: Cache.cs:12: size=40.0 KiB (±0%), count=40, average=1024 B", lines[1]);
-        Assert.Equal("Total: 40.0 KiB", lines[2]);
+        Assert.Equal("WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low.", lines[1]);
+        Assert.Equal("#1: Cache.cs:12: size=40.0 KiB (±0%), count=40, average=1024 B", lines[2]);
+        Assert.Equal("Total: 40.0 KiB", lines[3]);
+    }
+
+    [Fact]
+    public void CompleteDataHasNoWarningAndDegradedDataSaysSo()
+    {
+        CliRun complete = CliRun.Of("top", _files.Complete());
+        CliRun degraded = CliRun.Of("top", _files.Degraded(), "--kind", "allocated");
+
+        Assert.Equal((0, 0), (complete.ExitCode, degraded.ExitCode));
+        Assert.DoesNotContain("WARNING", complete.Output, StringComparison.Ordinal);
+        Assert.Equal(
+            "WARNING: taken in degraded mode (the tracing session could not be opened; see MemTracker.Health): only the exact allocated total was measured, no allocation sites.",
+            degraded.Output.Split(Environment.NewLine)[1]);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
 using MemTrack.Extensions.Hosting.Internal;
 using MemTrack.Extensions.Hosting.Tests.TestSupport;
@@ -248,6 +250,21 @@ public sealed class MemTrackHostedServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AReportThatFailsIsLoggedAndToldToTheMemTrackEventSource()
+    {
+        using var listener = new HostedServiceFailures();
+        using var host = new TestHost();
+        await host.Host.StartAsync();
+
+        MemTracker.Stop(); // behind the service's back: its shutdown report cannot take a snapshot
+        await host.Host.StopAsync();
+
+        LogEntry failed = Assert.Single(host.Entries(MemTrackLog.ReportFailedId));
+        Assert.Contains("InvalidOperationException", failed.Message, StringComparison.Ordinal);
+        Assert.Contains(listener.Failures, f => f.Operation == "write the shutdown report" && f.Error.StartsWith("InvalidOperationException: MemTrack is not tracing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WithDiagnosticsDisabledTheHostRunsUntracedAndSaysWhy()
     {
         var (exitCode, output, _) = TestApp.Run("host", new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" });
@@ -259,6 +276,30 @@ public sealed class MemTrackHostedServiceTests : IDisposable
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.SummaryId}]", output, StringComparison.Ordinal);
         Assert.DoesNotContain($"{MemTrackHostedService.Category}[{MemTrackLog.ReportFailedId}]", output, StringComparison.Ordinal);
         Assert.EndsWith("host stopped; tracing: False", output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The HostedServiceFailed events of MemTrack's self-diagnostics event source, in this process.</summary>
+    private sealed class HostedServiceFailures : EventListener
+    {
+        private readonly ConcurrentQueue<(string Operation, string Error)> _failures = new();
+
+        public IReadOnlyList<(string Operation, string Error)> Failures => [.. _failures];
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "MemTrack")
+            {
+                EnableEvents(eventSource, EventLevel.Warning);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventSource.Name == "MemTrack" && eventData.EventName == "HostedServiceFailed")
+            {
+                _failures.Enqueue(((string)eventData.Payload![0]!, (string)eventData.Payload[1]!));
+            }
+        }
     }
 
     private sealed class FailingToStartService : IHostedService

@@ -17,6 +17,26 @@ public class SnapshotModelTests
     }
 
     [Fact]
+    public void ToString_names_the_moment_the_traces_and_the_exact_total()
+    {
+        var info = new SnapshotInfo(12, TakenAt, 4096, 0, Epoch, HasLiveData: true);
+
+        Assert.Equal("Snapshot of 2024-05-01 12:30:15 +02:00: 1 traces, depth 12, 4096 B allocated (exact)", new Snapshot(info, [Trace(64, 1, Frame("a.cs", 1))]).ToString());
+    }
+
+    [Fact]
+    public void ToString_warns_of_lost_events_and_degraded_mode()
+    {
+        var lossy = new Snapshot(new SnapshotInfo(1, TakenAt, 4096, 7, Epoch, HasLiveData: true), []);
+        var degraded = new Snapshot(new SnapshotInfo(1, TakenAt, 4096, 0, Epoch, HasLiveData: false, IsDegraded: true), []);
+
+        Assert.EndsWith("allocated (exact); WARNING: 7 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low", lossy.ToString(), StringComparison.Ordinal);
+        Assert.True(degraded.IsDegraded);
+        Assert.False(lossy.IsDegraded);
+        Assert.EndsWith("allocated (exact); WARNING: taken in degraded mode (the tracing session could not be opened; see MemTracker.Health): only the exact allocated total was measured, no allocation sites", degraded.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FilterTraces_returns_a_new_snapshot_with_the_same_info()
     {
         Snapshot snapshot = Snapshot(Trace(64, 1, Frame("a.cs", 1)), Trace(32, 1, Frame("b.cs", 1)));

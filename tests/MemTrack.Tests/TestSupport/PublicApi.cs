@@ -127,6 +127,7 @@ internal static class PublicApi
                     ConstructorInfo c => $"{Name(type)}.ctor({Parameters(c)})",
                     MethodInfo m when !m.IsSpecialName => $"{(m.IsStatic ? "static " : string.Empty)}{Name(type)}.{m.Name}({Parameters(m)}) -> {Name(m.ReturnType)}",
                     PropertyInfo p => $"{(p.GetMethod?.IsStatic == true ? "static " : string.Empty)}{Name(type)}.{p.Name} {{{(p.GetMethod?.IsPublic == true ? " get;" : string.Empty)}{(p.SetMethod?.IsPublic == true ? " set;" : string.Empty)} }} -> {Name(p.PropertyType)}",
+                    EventInfo e => $"{(e.AddMethod?.IsStatic == true ? "static " : string.Empty)}{Name(type)}.{e.Name} -> event {Name(e.EventHandlerType!)}",
                     FieldInfo f when type.IsEnum && f.IsStatic => $"{Name(type)}.{f.Name} = {Convert.ToInt64(f.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture)}",
                     FieldInfo f when !type.IsEnum => $"{(f.IsLiteral ? "const " : f.IsStatic ? "static " : string.Empty)}{Name(type)}.{f.Name} -> {Name(f.FieldType)}",
                     _ => null,

@@ -10,4 +10,5 @@ namespace MemTrack.Internal.Analysis;
 /// cumulative counts of the same samples, so the variance of their difference is the difference of their variances.
 /// </param>
 /// <param name="HasLiveData">Whether sampled objects were tracked until they died (live statistics exist).</param>
-internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch, bool HasLiveData);
+/// <param name="IsDegraded">Whether it was taken in degraded mode, without a session: exact totals only, no traces.</param>
+internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch, bool HasLiveData, bool IsDegraded = false);

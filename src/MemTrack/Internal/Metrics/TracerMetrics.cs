@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MemTrack.Internal.Diagnostics;
 
 namespace MemTrack.Internal.Metrics;
 
@@ -20,27 +21,27 @@ internal static class TracerMetrics
     {
         Meter.CreateObservableGauge(
             "memtrack.traced.live",
-            () => Observe(t => t.Options.TrackLiveObjects ? t.LiveBytes : null),
+            () => Guarded("memtrack.traced.live", () => Observe(t => t.Options.TrackLiveObjects ? t.LiveBytes : null)),
             unit: "By",
             description: "Estimated bytes of traced objects still alive (sampled; see the snapshot margins for the uncertainty).");
         Meter.CreateObservableCounter(
             "memtrack.allocated",
-            () => Total(ref s_pastAllocatedBytes, t => t.AllocatedSinceStart),
+            () => Guarded("memtrack.allocated", () => [Total(ref s_pastAllocatedBytes, t => t.AllocatedSinceStart)]),
             unit: "By",
             description: "Bytes the process allocated while tracing was on (GC.GetTotalAllocatedBytes, exact to the last allocation context).");
         Meter.CreateObservableCounter(
             "memtrack.samples",
-            () => Total(ref s_pastSamples, t => t.Samples),
+            () => Guarded("memtrack.samples", () => [Total(ref s_pastSamples, t => t.Samples)]),
             unit: "{sample}",
             description: "Allocation samples the tracer received.");
         Meter.CreateObservableCounter(
             "memtrack.lost_events",
-            () => Total(ref s_pastLostEvents, t => t.LostEvents),
+            () => Guarded("memtrack.lost_events", () => [Total(ref s_pastLostEvents, t => t.LostEvents)]),
             unit: "{event}",
             description: "Events the runtime or the reader dropped; when it grows, estimates are too low.");
         Meter.CreateObservableGauge(
             "memtrack.tracer.memory",
-            () => Observe(t => t.TracerMemory),
+            () => Guarded("memtrack.tracer.memory", () => Observe(t => t.TracerMemory)),
             unit: "By",
             description: "Estimated bytes of managed memory the tracer itself holds.");
     }
@@ -69,6 +70,24 @@ internal static class TracerMetrics
                 s_pastLostEvents += tracer.LostEvents;
                 s_measured = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs an instrument's callback so that it never throws into the collector (OpenTelemetry's or dotnet-counters'
+    /// thread): a failure is reported (<see cref="BackgroundFaults.MetricsCallbackFailed"/>) and the instrument
+    /// reports nothing that time.
+    /// </summary>
+    internal static Measurement<long>[] Guarded(string instrument, Func<Measurement<long>[]> observe)
+    {
+        try
+        {
+            return observe();
+        }
+        catch (Exception ex)
+        {
+            BackgroundFaults.MetricsCallbackFailed(instrument, ex);
+            return [];
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MemTrack.Internal.Diagnostics;
 using MemTrack.Internal.Storage;
 
 namespace MemTrack.Internal.Reporting;
@@ -6,7 +7,7 @@ namespace MemTrack.Internal.Reporting;
 /// <summary>
 /// Writes <see cref="MemTrackerOptions.ExitReport"/> when the process exits. The work runs on its own thread and is
 /// abandoned after <see cref="ExitReportOptions.Timeout"/>, so a stuck session never holds up the exit; a failure is
-/// one line on standard error, never an exception in the exiting thread.
+/// one line on standard error and an event of the <c>MemTrack</c> event source, never an exception in the exiting thread.
 /// </summary>
 internal static class ExitReporter
 {
@@ -46,19 +47,33 @@ internal static class ExitReporter
         thread.Start();
         if (!done.Wait(options.Timeout))
         {
-            Console.Error.WriteLine(string.Create(
+            Fail(string.Create(
                 CultureInfo.InvariantCulture,
-                $"MemTrack: the exit report did not finish within {options.Timeout.TotalSeconds:0.###} s (ExitReportOptions.Timeout) and was abandoned."));
+                $"the exit report did not finish within {options.Timeout.TotalSeconds:0.###} s (ExitReportOptions.Timeout) and was abandoned."));
             return false;
         }
 
         if (failure is not null)
         {
-            Console.Error.WriteLine($"MemTrack: the exit report failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}");
+            Fail("the exit report failed: " + BackgroundFaults.Describe(failure));
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>One line on standard error (the report's reader is likely there) and the MemTrack event source.</summary>
+    private static void Fail(string message)
+    {
+        BackgroundFaults.ExitReportFailed(message);
+        try
+        {
+            Console.Error.WriteLine("MemTrack: " + message);
+        }
+        catch (IOException)
+        {
+            // Standard error is closed: the event source has it.
+        }
     }
 
     private static void Write(Tracer tracer, ExitReportOptions options, bool sessionEnding, TimeSpan snapshotTimeout)

@@ -39,7 +39,7 @@ internal static class SnapshotReport
         }
         else
         {
-            writer.WriteLine("Live: not tracked (MemTrackerOptions.TrackLiveObjects was off)");
+            writer.WriteLine(snapshot.IsDegraded ? "Live: not tracked (degraded mode)" : "Live: not tracked (MemTrackerOptions.TrackLiveObjects was off)");
         }
 
         if (tracer is null)
@@ -50,9 +50,15 @@ internal static class SnapshotReport
         {
             writer.WriteLine(Invariant($"Tracer memory: {SizeFormatter.Format(tracer.TracerMemory)}; lost events: {snapshot.LostEvents}"));
         }
-        if (snapshot.LostEvents > 0)
+
+        foreach (string warning in SnapshotWarnings.Of(snapshot))
         {
-            writer.WriteLine("WARNING: events were lost, so the estimates are too low.");
+            writer.WriteLine(warning + ".");
+        }
+
+        if (SnapshotWarnings.Of(tracer?.Health) is { } failed)
+        {
+            writer.WriteLine(failed);
         }
     }
 

@@ -3,4 +3,5 @@ namespace MemTrack.Internal.Reporting;
 /// <summary>What the running tracer knows besides a snapshot, for reports written while it runs.</summary>
 /// <param name="TracerMemory">Bytes the tracer holds (<see cref="MemTracker.GetTracerMemory"/>).</param>
 /// <param name="PeakLiveBytes">Estimated peak of traced live bytes, or null without live tracking.</param>
-internal sealed record TracerFacts(long TracerMemory, long? PeakLiveBytes);
+/// <param name="Health">The tracer's health when the snapshot was taken; a report warns when it failed.</param>
+internal sealed record TracerFacts(long TracerMemory, long? PeakLiveBytes, TracerHealth? Health = null);

@@ -118,14 +118,50 @@ internal static class SessionConnection
 
     private static DiagnosticsUnavailableException Unavailable(Exception? cause, int? otherProcessId)
     {
-        string message =
-            (otherProcessId is int pid ? $"MemTrack could not reach the diagnostics server of process {pid}" : "MemTrack could not reach this process's diagnostics server")
-            + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
-            + (otherProcessId is null
-                ? ". Make sure diagnostics are enabled (unset DOTNET_EnableDiagnostics or set it to 1) and that the "
-                  + "temporary directory (TMPDIR, default /tmp) is writable, since the runtime creates its IPC socket there."
-                : ". Make sure it is a running .NET process of the same user with diagnostics enabled (DOTNET_EnableDiagnostics "
-                  + "unset or 1), and that both use the same temporary directory (TMPDIR), where its IPC socket is.");
+        string message = otherProcessId is int pid
+            ? $"MemTrack could not reach the diagnostics server of process {pid}"
+              + (cause is null ? $" within {ConnectTimeout.TotalSeconds:0} s" : $" ({cause.GetType().Name}: {cause.Message})")
+              + ". Make sure it is a running .NET process of the same user with diagnostics enabled (DOTNET_EnableDiagnostics "
+              + "unset or 1), and that both use the same temporary directory (TMPDIR), where its IPC socket is."
+            : "MemTrack could not reach this process's diagnostics server, which it needs to trace allocations"
+              + (cause is null ? $" (no answer within {ConnectTimeout.TotalSeconds:0} s)" : $" ({cause.GetType().Name})")
+              + ": " + OwnProcessHint();
         return cause is null ? new DiagnosticsUnavailableException(message) : new DiagnosticsUnavailableException(message, cause);
+    }
+
+    /// <summary>Why this process's diagnostics server is likely unreachable, and how to fix it.</summary>
+    private static string OwnProcessHint()
+    {
+        foreach (string variable in (string[])["DOTNET_EnableDiagnostics", "COMPlus_EnableDiagnostics", "DOTNET_EnableDiagnostics_IPC"])
+        {
+            if (Environment.GetEnvironmentVariable(variable) == "0")
+            {
+                return $"diagnostics are disabled ({variable}=0). Unset {variable} or set it to 1, or start MemTrack with "
+                    + "MemTrackerOptions.AllowDegradedMode to run with exact totals only.";
+            }
+        }
+
+        string temp = Path.GetTempPath();
+        if (!IsWritable(temp))
+        {
+            return $"the temporary directory {temp} is not writable, so the runtime could not create its IPC socket there. "
+                + "Set TMPDIR to a writable directory, or start MemTrack with MemTrackerOptions.AllowDegradedMode to run with exact totals only.";
+        }
+
+        return $"its IPC socket was not found in {temp}. Make sure diagnostics are enabled (DOTNET_EnableDiagnostics unset or 1) "
+            + "and that TMPDIR is the same, writable directory it was when the process started.";
+    }
+
+    private static bool IsWritable(string directory)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(directory, $".memtrack-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -26,8 +26,11 @@ internal static class SessionProviders
     public const ClrTraceEventParser.Keywords LivenessKeywords =
         ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapSurvivalAndMovement;
 
-    /// <summary>EventPipe buffer for the tracing session, in MB. Allocation samples are small; this absorbs bursts.</summary>
-    public const int CircularBufferMB = 256;
+    /// <summary>
+    /// EventPipe buffer for the rundown session and, by default (<see cref="MemTrackerOptions.SessionBufferMB"/>), the
+    /// tracing session, in MB. Allocation samples are small; this absorbs bursts.
+    /// </summary>
+    public const int CircularBufferMB = MemTrackerOptions.DefaultSessionBufferMB;
 
     public static EventPipeProvider[] Tracing(bool trackLiveObjects) =>
     [

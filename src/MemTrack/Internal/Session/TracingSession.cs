@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Reflection;
 using MemTrack.Internal.Decoding;
+using MemTrack.Internal.Diagnostics;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
@@ -20,33 +22,49 @@ internal sealed class TracingSession : IDisposable
     private static readonly TimeSpan RundownTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>
+    /// How long an end of the stream that nobody asked for waits before it counts as a failure: at process exit the
+    /// runtime ends every session before the exit handlers run, and the exit handler says so (<see cref="ExpectEnd"/>).
+    /// </summary>
+    private static readonly TimeSpan UnexpectedEndGrace = TimeSpan.FromSeconds(2);
+
     private readonly DiagnosticsClient _client;
     private readonly EventPipeSession _session;
     private readonly Action<TraceLogEventSource, TraceLog, int> _subscribe;
+    private readonly Action<Exception?> _onEnded;
+    private readonly Action<TraceEvent, Exception> _onEventError;
     private readonly FrameResolver _frames;
     private readonly Thread _reader;
     private readonly ManualResetEventSlim _ready = new(false);
     private readonly ManualResetEventSlim _finished = new(false);
+    private readonly ManualResetEventSlim _endExpected = new(false);
     private readonly List<ReaderRequest> _pending = [];
     private long _nextBarrierId;
     private volatile Exception? _failure;
     private volatile bool _stopping;
     private TraceLogEventSource? _source;
+    private TraceEventDispatcher? _eventPipeSource;
 
-    private TracingSession(DiagnosticsClient client, EventPipeSession session, FrameResolver frames, Action<TraceLogEventSource, TraceLog, int> subscribe)
+    private TracingSession(DiagnosticsClient client, EventPipeSession session, FrameResolver frames, Action<TraceLogEventSource, TraceLog, int> subscribe, Action<Exception?> onEnded, Action<TraceEvent, Exception> onEventError)
     {
         _client = client;
         _session = session;
         _frames = frames;
         _subscribe = subscribe;
+        _onEnded = onEnded;
+        _onEventError = onEventError;
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "MemTrack reader" };
     }
 
     /// <summary>OS id of the reader thread: samples of its allocations are the tracer's own.</summary>
     public int ReaderThreadId { get; private set; } = -2;
 
-    /// <summary>Events the runtime dropped, as TraceEvent counted them.</summary>
-    public long LostEvents => _source?.EventsLost ?? 0;
+    /// <summary>
+    /// Events the runtime dropped, as TraceEvent's EventPipe reader counts them: gaps in the sequence numbers of each
+    /// thread's events, seen at its next event or at the next sequence point (docs/reliability.md). Read from any
+    /// thread (a stale value only delays it).
+    /// </summary>
+    public long LostEvents => _eventPipeSource?.EventsLost ?? 0;
 
     /// <summary>Why the reader stopped early, if it did.</summary>
     public Exception? Failure => _failure;
@@ -60,14 +78,23 @@ internal sealed class TracingSession : IDisposable
 
     /// <summary>
     /// Opens the session and starts the reader; returns when the rundown has named the code loaded so far.
-    /// <paramref name="subscribe"/> runs on the reader thread to attach the decoders.
+    /// <paramref name="subscribe"/> runs on the reader thread to attach the decoders. <paramref name="onEnded"/> runs on
+    /// the reader thread when the session ends without <see cref="Stop"/>: with the exception that stopped the reader,
+    /// or null when the stream simply ended (after <see cref="UnexpectedEndGrace"/>, unless <see cref="ExpectEnd"/> came first).
     /// </summary>
-    public static TracingSession Start(FrameResolver frames, EventPipeProvider[] providers, Action<TraceLogEventSource, TraceLog, int> subscribe)
+    /// <param name="frames">Where the rundown's and the live method events go.</param>
+    /// <param name="providers">The session's providers.</param>
+    /// <param name="bufferMB">The session's circular buffer, in MB; when the reader falls behind by more, the runtime drops events.</param>
+    /// <param name="subscribe">Attaches the decoders (on the reader thread).</param>
+    /// <param name="onEnded">Reports an end nobody asked for.</param>
+    /// <param name="onEventError">Reports an event the session's own handler (the barrier) could not read; the event is skipped.</param>
+    public static TracingSession Start(
+        FrameResolver frames, EventPipeProvider[] providers, int bufferMB, Action<TraceLogEventSource, TraceLog, int> subscribe, Action<Exception?> onEnded, Action<TraceEvent, Exception> onEventError)
     {
         WarmUpLazyEventSources();
         var client = new DiagnosticsClient(Environment.ProcessId);
-        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, SessionProviders.CircularBufferMB, requestRundown: false));
-        var tracing = new TracingSession(client, session, frames, subscribe);
+        EventPipeSession session = SessionConnection.Connect(client, new EventPipeSessionConfiguration(providers, bufferMB, requestRundown: false));
+        var tracing = new TracingSession(client, session, frames, subscribe, onEnded, onEventError);
         tracing._reader.Start();
         bool ready = tracing._ready.Wait(ReadyTimeout);
         if (!ready || tracing._failure is not null)
@@ -89,7 +116,7 @@ internal sealed class TracingSession : IDisposable
     public T RunOnReader<T>(Func<T> work, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        ThrowIfFailed();
+        ThrowIfEnded();
         var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () => work());
         lock (_pending)
         {
@@ -107,11 +134,9 @@ internal sealed class TracingSession : IDisposable
                     _pending.Remove(request);
                 }
 
-                ThrowIfFailed();
+                ThrowIfEnded();
                 throw new MemTrackException(
-                    _finished.IsSet
-                        ? "The tracing session ended before the request could run."
-                        : $"The tracer did not catch up with the application within {timeout.TotalSeconds:0.#} s (the event reader is behind).");
+                    $"The tracer did not catch up with the application within {timeout.TotalSeconds:0.#} s (the event reader is behind); see MemTracker.Health.");
             }
 
             // A barrier can sit in TraceEvent's reorder cache until more events arrive; another one pushes it out.
@@ -143,9 +168,10 @@ internal sealed class TracingSession : IDisposable
 
     /// <summary>
     /// Queues <paramref name="work"/> to run on the reader thread after every event written before this call,
-    /// without waiting for it.
+    /// without waiting for it. Returns the id of its barrier. If the runtime drops that barrier event, the work runs
+    /// at the next barrier that gets through.
     /// </summary>
-    public void PostToReader(Action work)
+    public long PostToReader(Action work)
     {
         var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () =>
         {
@@ -158,6 +184,7 @@ internal sealed class TracingSession : IDisposable
         }
 
         MemTrackEventSource.Log.Barrier(request.BarrierId);
+        return request.BarrierId;
     }
 
     /// <summary>Stops the session and the reader, waiting at most <paramref name="timeout"/>. Never throws.</summary>
@@ -169,6 +196,7 @@ internal sealed class TracingSession : IDisposable
         }
 
         _stopping = true;
+        _endExpected.Set();
 
         // Stop from a thread of its own while the reader keeps draining the stream (dotnet/runtime#1892, #36108). A
         // reader that does not finish is unblocked by closing its stream; it is a background thread, so it cannot hold up exit.
@@ -183,6 +211,51 @@ internal sealed class TracingSession : IDisposable
         SessionConnection.DisposeQuietly(_session);
     }
 
+    /// <summary>Says that the session is about to end on purpose (the process exits), so its end is no failure.</summary>
+    public void ExpectEnd() => _endExpected.Set();
+
+    /// <summary>
+    /// Ends the session under the reader (tests): <paramref name="cleanly"/> asks the runtime to stop it, as a
+    /// diagnostics tool or the process exit would (the stream ends); otherwise closes the stream, as a broken connection would.
+    /// </summary>
+    internal void EndForTests(bool cleanly)
+    {
+        if (cleanly)
+        {
+            _ = SessionConnection.StopInBackground(_session).Wait(RundownTimeout);
+        }
+        else
+        {
+            SessionConnection.DisposeQuietly(_session);
+        }
+
+        _ = _finished.Wait(RundownTimeout);
+    }
+
+    /// <summary>
+    /// Makes the reader wait for <paramref name="release"/> (at most a minute), as a reader that falls behind would;
+    /// returns once it waits (tests). Barriers are re-sent until then, as a lone one can sit in TraceEvent's reorder cache.
+    /// </summary>
+    internal void BlockForTests(ManualResetEventSlim release)
+    {
+        using var blocked = new ManualResetEventSlim();
+        long barrier = PostToReader(() =>
+        {
+            blocked.Set();
+            release.Wait(TimeSpan.FromMinutes(1));
+        });
+        var clock = Stopwatch.StartNew();
+        while (!blocked.Wait(BarrierRepeat))
+        {
+            if (clock.Elapsed > RundownTimeout)
+            {
+                throw new TimeoutException("The reader did not reach the blocking request.");
+            }
+
+            MemTrackEventSource.Log.Barrier(barrier);
+        }
+    }
+
     /// <summary>
     /// Creates, before the session starts, the event sources the reader thread would otherwise create lazily
     /// while the runtime holds the EventPipe lock (the stop-time deadlock of dotnet/runtime#1892).
@@ -190,6 +263,7 @@ internal sealed class TracingSession : IDisposable
     private static void WarmUpLazyEventSources()
     {
         _ = MemTrackEventSource.Log.Guid;
+        _ = MemTrackDiagnostics.Log.Guid;
         ArrayPool<byte>.Shared.Return(ArrayPool<byte>.Shared.Rent(16));
         Task.Run(static () => { }).Wait(TimeSpan.FromSeconds(5));
     }
@@ -202,6 +276,7 @@ internal sealed class TracingSession : IDisposable
             ReadRundown();
             _source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.None());
             TraceLog log = _source.TraceLog;
+            _eventPipeSource = EventPipeSourceOf(log);
             _subscribe(_source, log, ReaderThreadId);
             _source.UnhandledEvents += OnUnhandledEvent;
             _ready.Set();
@@ -209,7 +284,7 @@ internal sealed class TracingSession : IDisposable
         }
         catch (Exception ex)
         {
-            // Reported through Failure and to waiting callers; never thrown at the application.
+            // Reported through Failure, to waiting callers and to the tracer's health; never thrown at the application.
             if (!_stopping)
             {
                 _failure = ex;
@@ -217,11 +292,49 @@ internal sealed class TracingSession : IDisposable
         }
         finally
         {
+            bool started = _ready.IsSet;
             _ready.Set();
             _finished.Set();
-            FailPending(_failure is null ? new MemTrackException("Tracing was stopped.") : new MemTrackException("The tracer's reader failed: " + _failure.Message, _failure));
+            FailPending(EndedError() ?? new MemTrackException("Tracing was stopped."));
+            if (started && !_stopping)
+            {
+                ReportUnaskedEnd();
+            }
         }
     }
+
+    /// <summary>
+    /// Tells the tracer when the session ended without <see cref="Stop"/>: a failure at once, a plain end of the stream
+    /// after a grace period. Never throws: this is the last thing the reader thread does, and an exception here would
+    /// end the process.
+    /// </summary>
+    private void ReportUnaskedEnd()
+    {
+        try
+        {
+            if (_failure is { } failure)
+            {
+                _onEnded(failure);
+            }
+            else if (!_endExpected.Wait(UnexpectedEndGrace))
+            {
+                _onEnded(null);
+            }
+        }
+        catch (Exception ex)
+        {
+            BackgroundFaults.ReportingFailed(ex);
+        }
+    }
+
+    /// <summary>
+    /// The EventPipe reader under a real-time TraceLog, which counts the events the runtime dropped. The TraceLog and
+    /// its TraceLogEventSource report the count they had when created (0) and never update it in real time
+    /// (TraceEvent 4.0.0), so the tracer reads the reader's own count through TraceLog's private field; null if a
+    /// TraceEvent version renames it (then lost events read 0, and a test fails).
+    /// </summary>
+    private static TraceEventDispatcher? EventPipeSourceOf(TraceLog log) =>
+        typeof(TraceLog).GetField("rawEventSourceToConvert", BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(log) as TraceEventDispatcher;
 
     /// <summary>Names the code that was loaded before the session: a short rundown session, read on this thread.</summary>
     private void ReadRundown()
@@ -283,18 +396,29 @@ internal sealed class TracingSession : IDisposable
 
     private void OnUnhandledEvent(TraceEvent data)
     {
-        if (data.ProviderGuid != MemTrackEventSource.Log.Guid || (int)data.ID != MemTrackEventSource.BarrierEventId)
+        long barrier;
+        try
         {
+            if (data.ProviderGuid != MemTrackEventSource.Log.Guid || (int)data.ID != MemTrackEventSource.BarrierEventId)
+            {
+                return;
+            }
+
+            byte[] payload = data.EventData();
+            if (payload.Length < sizeof(long))
+            {
+                return;
+            }
+
+            barrier = BitConverter.ToInt64(payload, 0);
+        }
+        catch (Exception ex)
+        {
+            _onEventError(data, ex);
             return;
         }
 
-        byte[] payload = data.EventData();
-        if (payload.Length < sizeof(long))
-        {
-            return;
-        }
-
-        long barrier = BitConverter.ToInt64(payload, 0);
+        // Each request catches its own exceptions (ReaderRequest.Run).
         while (true)
         {
             ReaderRequest? next = null;
@@ -332,11 +456,32 @@ internal sealed class TracingSession : IDisposable
         }
     }
 
-    private void ThrowIfFailed()
+    /// <summary>Throws when the reader has ended: it failed, or the session ended (stopped, or ended under the tracer).</summary>
+    private void ThrowIfEnded()
+    {
+        if (EndedError() is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>Why requests cannot run any more, or null while the reader runs.</summary>
+    private MemTrackException? EndedError()
     {
         if (_failure is Exception failure)
         {
-            throw new MemTrackException("The tracer's reader failed: " + failure.Message, failure);
+            return new MemTrackException(
+                $"The tracer's reader failed ({failure.GetType().Name}: {failure.Message}); see MemTracker.Health. Call MemTracker.Stop() and MemTracker.Start() to trace again.",
+                failure);
         }
+
+        if (!_finished.IsSet)
+        {
+            return null;
+        }
+
+        return _stopping
+            ? new MemTrackException("Tracing was stopped.")
+            : new MemTrackException("The tracing session ended under the tracer (see MemTracker.Health); call MemTracker.Stop() and MemTracker.Start() to trace again.");
     }
 }

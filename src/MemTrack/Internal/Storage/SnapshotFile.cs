@@ -21,6 +21,9 @@ internal static class SnapshotFile
     /// <summary>Flag (version 2): each trace carries live statistics after its allocation statistics.</summary>
     public const ushort LiveDataFlag = 1;
 
+    /// <summary>Flag (version 2): the snapshot was taken in degraded mode (exact totals only, no traces).</summary>
+    public const ushort DegradedFlag = 2;
+
     /// <summary>Longest string (in UTF-8 bytes) a file may hold.</summary>
     public const int MaxStringBytes = 1 << 20;
 
@@ -165,14 +168,14 @@ internal static class SnapshotFile
         }
 
         ushort flags = reader.ReadUInt16();
-        ushort known = version >= 2 ? LiveDataFlag : (ushort)0;
+        ushort known = version >= 2 ? (ushort)(LiveDataFlag | DegradedFlag) : (ushort)0;
         if ((flags & ~known) != 0)
         {
             throw ByteReader.Invalid($"unsupported flags 0x{flags:X4} for format version {version}");
         }
 
         bool hasLiveData = (flags & LiveDataFlag) != 0;
-        SnapshotInfo info = ReadInfo(ref reader, hasLiveData);
+        SnapshotInfo info = ReadInfo(ref reader, hasLiveData) with { IsDegraded = (flags & DegradedFlag) != 0 };
         string[] strings = ReadStrings(ref reader);
         Frame[] frames = ReadFrames(ref reader, strings);
         Trace[] traces = ReadTraces(ref reader, strings, frames, hasLiveData);
@@ -197,7 +200,7 @@ internal static class SnapshotFile
     {
         writer.Write(Magic);
         writer.Write(FormatVersion);
-        writer.Write(info.HasLiveData ? LiveDataFlag : (ushort)0);
+        writer.Write((ushort)((info.HasLiveData ? LiveDataFlag : 0) | (info.IsDegraded ? DegradedFlag : 0)));
         writer.Write(info.TracebackLimit);
         writer.Write(info.TakenAt.UtcTicks);
         writer.Write((short)(info.TakenAt.Offset.Ticks / TimeSpan.TicksPerMinute));

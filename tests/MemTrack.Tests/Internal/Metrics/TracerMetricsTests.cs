@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using MemTrack.Internal.Diagnostics;
+using MemTrack.Internal.Metrics;
 using MemTrack.Tests.TestSupport;
 
 namespace MemTrack.Tests.Internal.Metrics;
@@ -141,5 +143,18 @@ public sealed class TracerMetricsTests
         listener.Start();
         listener.RecordObservableInstruments();
         return seen;
+    }
+
+    [Fact]
+    public void ACallbackThatThrowsReportsNothingAndTellsTheEventSource()
+    {
+        using var listener = new DiagnosticsListener();
+        string marker = Guid.NewGuid().ToString("N");
+
+        Measurement<long>[] measured = TracerMetrics.Guarded("memtrack.test", () => throw new InvalidOperationException(marker));
+
+        Assert.Empty(measured);
+        Assert.Contains(listener.Of(MemTrackDiagnostics.MetricsCallbackFailedId), e => Equals(e["instrument"], "memtrack.test") && Equals(e["error"], "InvalidOperationException: " + marker));
+        Assert.Equal([new Measurement<long>(7)], TracerMetrics.Guarded("memtrack.test", () => [new Measurement<long>(7)]));
     }
 }

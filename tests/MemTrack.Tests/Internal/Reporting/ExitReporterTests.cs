@@ -1,4 +1,5 @@
 using MemTrack.Internal;
+using MemTrack.Internal.Diagnostics;
 using MemTrack.Internal.Reporting;
 using MemTrack.Tests.TestSupport;
 
@@ -51,9 +52,10 @@ public sealed class ExitReporterTests
     }
 
     [Fact]
-    public void AFailureIsOneLineOnStandardErrorNotAnException()
+    public void AFailureIsOneLineOnStandardErrorAndAnEventNotAnException()
     {
         MemTracker.Stop();
+        using var listener = new DiagnosticsListener();
         using var tracer = new Tracer(new MemTrackerOptions());
         string directory = Path.Combine(Path.GetTempPath(), "memtrack-missing-" + Guid.NewGuid().ToString("N"));
         var options = new ExitReportOptions { Path = Path.Combine(directory, "no", "such", "dir", "r.txt") };
@@ -62,6 +64,7 @@ public sealed class ExitReporterTests
 
         Assert.False(written);
         Assert.StartsWith("MemTrack: the exit report failed: DirectoryNotFoundException: The folder of ", errors, StringComparison.Ordinal);
+        Assert.Contains(listener.Of(MemTrackDiagnostics.ExitReportFailedId), e => "MemTrack: " + e["error"] + Environment.NewLine == errors);
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(Directory.Exists(directory));
     }

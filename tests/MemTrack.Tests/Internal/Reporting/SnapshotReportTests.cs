@@ -1,3 +1,4 @@
+using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Reporting;
 using static MemTrack.Tests.TestSupport.SnapshotFactory;
 
@@ -25,7 +26,7 @@ public sealed class SnapshotReportTests
             Allocated: 118 MiB exact by the process; 25.0 KiB (±0%, 95%) estimated at traced sites from 25 samples
             Live: 5120 B (±0%, 95%) estimated still alive (not yet freed by a GC) from 5 samples; peak 8192 B
             Tracer memory: 2048 KiB; lost events: 3
-            WARNING: events were lost, so the estimates are too low.
+            WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low.
 
             Top 1 line by live memory (estimated, still alive):
             #1: Cache.cs:12: size=5120 B (±0%), count=5, average=1024 B
@@ -91,6 +92,40 @@ public sealed class SnapshotReportTests
         snapshot.WriteReport(writer, top: 3, tracebackFrames: 1);
 
         Assert.Equal(Write(snapshot, 3, 1, tracer: null), writer.ToString());
+    }
+
+    [Fact]
+    public void ADegradedSnapshotSaysItHoldsTheExactTotalOnly()
+    {
+        var snapshot = new Snapshot(new SnapshotInfo(5, TakenAt, 1_000_000, 0, Epoch, HasLiveData: false, IsDegraded: true), []);
+
+        string text = Write(snapshot, top: 10, tracebackFrames: 5, tracer: null);
+
+        Assert.Contains("Allocated: 977 KiB exact by the process", text, StringComparison.Ordinal);
+        Assert.Contains(Environment.NewLine + "Live: not tracked (degraded mode)" + Environment.NewLine, text, StringComparison.Ordinal);
+        Assert.Contains(
+            Environment.NewLine + "WARNING: taken in degraded mode (the tracing session could not be opened; see MemTracker.Health): only the exact allocated total was measured, no allocation sites." + Environment.NewLine,
+            text,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("events were lost", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CompleteDataHasNoWarning()
+    {
+        Snapshot snapshot = new(new SnapshotInfo(5, TakenAt, 1_000, 0, Epoch, HasLiveData: true), [Trace(64, 1, Leak)]);
+
+        Assert.DoesNotContain("WARNING", Write(snapshot, top: 10, tracebackFrames: 5, new TracerFacts(1024, 64, new TracerHealth(TracerState.Running, "ok", null, 0, 0, TakenAt))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReportOfATracerThatFailedSaysTheDataEndsThere()
+    {
+        var failed = new TracerHealth(TracerState.Failed, "The tracer's reader failed.", new IOException("broken pipe"), 0, 0, TakenAt);
+
+        string text = Write(Snapshot(Trace(64, 1, Leak)), top: 10, tracebackFrames: 5, new TracerFacts(1024, 64, failed));
+
+        Assert.Contains(Environment.NewLine + "WARNING: the tracer failed at 2024-05-01 12:30:15 +02:00, so this data ends there: The tracer's reader failed." + Environment.NewLine, text, StringComparison.Ordinal);
     }
 
     private static string Write(Snapshot snapshot, int top, int tracebackFrames, TracerFacts? tracer)

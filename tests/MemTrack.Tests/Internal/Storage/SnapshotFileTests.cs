@@ -15,6 +15,20 @@ public sealed class SnapshotFileTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public void A_degraded_snapshot_stays_degraded_through_a_file()
+    {
+        var degraded = new Snapshot(new SnapshotInfo(5, TakenAt, 1_000_000, 0, Epoch, HasLiveData: false, IsDegraded: true), []);
+        string path = PathOf("degraded.memtrack");
+        degraded.Dump(path);
+
+        Snapshot loaded = Snapshot.Load(path);
+
+        Assert.Equal(degraded.Info, loaded.Info);
+        Assert.True(loaded.IsDegraded);
+        Assert.Equal(SnapshotFile.DegradedFlag, BinaryPrimitives.ReadUInt16LittleEndian(File.ReadAllBytes(path).AsSpan(10)));
+    }
+
+    [Fact]
     public void Round_trip_loses_nothing()
     {
         Snapshot original = RichSnapshot();
@@ -196,6 +210,9 @@ public sealed class SnapshotFileTests : IDisposable
         byte[] flagged = (byte[])data.Clone();
         flagged[11] = 0x80;
         Assert.Contains("unsupported flags 0x8001", Invalid(WithChecksum(flagged)), StringComparison.Ordinal);
+        byte[] nextBit = (byte[])data.Clone();
+        nextBit[10] |= 0x04;
+        Assert.Contains("unsupported flags 0x0005", Invalid(WithChecksum(nextBit)), StringComparison.Ordinal);
     }
 
     [Fact]
