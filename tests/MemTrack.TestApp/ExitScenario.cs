@@ -3,8 +3,9 @@ using MemTrack.Tests.Shared;
 
 /// <summary>
 /// An app that ends while it is being traced and while threads allocate: <c>exit-timing &lt;return|exit|crash&gt;
-/// &lt;threads&gt; &lt;report file or -&gt; [snapshot file]</c>. It prints the timestamps of its exit call and of its
-/// last exit handler (<see cref="ExitMarks"/>) so that the test can time the exit from the call to the process's end.
+/// &lt;threads&gt; &lt;report file or -&gt; [snapshot file [report timeout in seconds]]</c>. It prints the timestamps of its
+/// exit call and of its last exit handler (<see cref="ExitMarks"/>) so that the test can time the exit from the call
+/// to the process's end.
 /// </summary>
 internal static class ExitScenario
 {
@@ -13,11 +14,12 @@ internal static class ExitScenario
         string ending = args[0];
         int threads = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
         string? report = args[2] == "-" ? null : args[2];
-        string? snapshot = args.Length > 3 ? args[3] : null;
+        string? snapshot = args.Length > 3 && args[3] != "-" ? args[3] : null;
+        var timeout = TimeSpan.FromSeconds(args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 2);
         MemTracker.Start(new MemTrackerOptions
         {
             Depth = 10,
-            ExitReport = report is null ? null : new ExitReportOptions { Path = report, SnapshotPath = snapshot },
+            ExitReport = report is null ? null : new ExitReportOptions { Path = report, SnapshotPath = snapshot, Timeout = timeout },
         });
 
         // Registered after MemTracker.Start, so they run after MemTrack's own handlers.

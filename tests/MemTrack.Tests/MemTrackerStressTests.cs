@@ -78,6 +78,7 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
         // The tracer still works after the storm, on the same process-wide state.
         MemTracker.Start(3);
         Assert.Equal(3, MemTracker.TracebackLimit);
+        WaitForEachToAllocateMore(allocators);
         Assert.True(MemTracker.TakeSnapshot().Traces.Count > 0, "no trace while 8 threads allocate");
         var stop = Stopwatch.StartNew();
         MemTracker.Stop();
@@ -112,10 +113,7 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
             var clock = Stopwatch.StartNew();
             MemTracker.Start(StartOptions[i % StartOptions.Length]);
             starts.Add(clock.Elapsed);
-
-            // Each thread allocates another MiB (about 10 samples each) before the snapshot: the tracer works under the load.
-            long[] mark = allocators.BytesPerThread;
-            Assert.True(SpinWait.SpinUntil(() => allocators.BytesPerThread.Zip(mark).All(pair => pair.First > pair.Second + (1 << 20)), HangBound), "the allocating threads stalled");
+            WaitForEachToAllocateMore(allocators);
             Assert.NotEmpty(MemTracker.TakeSnapshot().Traces);
             clock.Restart();
             MemTracker.Stop();
@@ -154,6 +152,18 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
     }
 
     private const string KnownBugObjectName = "MemTrack.Internal.Session.TracingSession";
+
+    /// <summary>
+    /// Waits until each allocating thread has allocated another MiB (about 10 samples each): a snapshot right after
+    /// Start covers microseconds and may rightly hold no trace; one after this wait shows the tracer works under the load.
+    /// </summary>
+    private static void WaitForEachToAllocateMore(AllocatingThreads allocators)
+    {
+        long[] mark = allocators.BytesPerThread;
+        Assert.True(
+            SpinWait.SpinUntil(() => allocators.BytesPerThread.Zip(mark).All(pair => pair.First > pair.Second + (1 << 20)), HangBound),
+            "the allocating threads stalled");
+    }
 
     private enum Operation
     {
