@@ -1,12 +1,12 @@
 using System.Text;
 
-// Knows nothing of MemTrack. Builds a catalog (kept alive until exit) and renders pages (garbage), then ends the way
-// the first argument says: "return" (default), "exit" (Environment.Exit(7)), "crash" (an unhandled exception) or
-// "wait" (prints "ready", then waits for a line on standard input, at most 60 s, and returns: a target to inspect).
+// Knows nothing of MemTrack. Builds a catalog (kept alive until exit) and renders pages (garbage), then ends the way the
+// first argument says: "return" (default), "exit" (Environment.Exit(7)), "crash" (an unhandled exception), each printing
+// its exit call's timestamp first, or "wait" (prints "ready", waits for a line on standard input, at most 60 s, returns).
 var catalog = Catalog.Build(20_000);
 int rendered = Catalog.RenderPages(2_000);
 Console.WriteLine($"catalog={catalog.Count} rendered={rendered}");
-switch (args.Length > 0 ? args[0] : "return")
+switch (Catalog.MarkExit(args.Length > 0 ? args[0] : "return"))
 {
     case "exit":
         Environment.Exit(7);
@@ -50,5 +50,16 @@ internal static class Catalog
         }
 
         return length;
+    }
+
+    /// <summary>Prints the timestamp of the exit call (MemTrack.Tests.Shared.ExitMarks) unless the app is to wait, for tests that time the exit.</summary>
+    public static string MarkExit(string ending)
+    {
+        if (ending != "wait")
+        {
+            MemTrack.Tests.Shared.ExitMarks.Print(MemTrack.Tests.Shared.ExitMarks.ExitCall);
+        }
+
+        return ending;
     }
 }

@@ -80,6 +80,12 @@ switch (scenario)
     case "live":
         return LiveScenario.Run();
 
+    case "exit-timing":
+        return ExitScenario.Run(args[1..]);
+
+    case "write-files":
+        return FilesScenario.Run(args[1]);
+
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");
         return 2;

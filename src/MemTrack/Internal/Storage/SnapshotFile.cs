@@ -177,7 +177,8 @@ internal static class SnapshotFile
         bool hasLiveData = (flags & LiveDataFlag) != 0;
         SnapshotInfo info = ReadInfo(ref reader, hasLiveData) with { IsDegraded = (flags & DegradedFlag) != 0 };
         string[] strings = ReadStrings(ref reader);
-        Frame[] frames = ReadFrames(ref reader, strings);
+        int[] hashes = HashStrings(strings);
+        Frame[] frames = ReadFrames(ref reader, strings, hashes);
         Trace[] traces = ReadTraces(ref reader, strings, frames, hasLiveData);
 
         int checksumAt = reader.Position;
@@ -261,13 +262,26 @@ internal static class SnapshotFile
         return strings;
     }
 
-    private static Frame[] ReadFrames(ref ByteReader reader, string[] strings)
+    // Each name's hash, computed once: frames are hashed from them, so that a long name that many frames and
+    // traces share costs its length once, not once per use (the file's load time stays linear in its size).
+    private static int[] HashStrings(string[] strings)
+    {
+        var hashes = new int[strings.Length];
+        for (int i = 0; i < strings.Length; i++)
+        {
+            hashes[i] = Frame.HashOf(strings[i]);
+        }
+
+        return hashes;
+    }
+
+    private static Frame[] ReadFrames(ref ByteReader reader, string[] strings, int[] hashes)
     {
         int count = reader.ReadCount("frame", FrameRecordBytes, sizeof(int) + ChecksumBytes);
         var frames = new Frame[count];
         for (int i = 0; i < frames.Length; i++)
         {
-            string method = strings[reader.ReadIndex("method name", strings.Length)];
+            int method = reader.ReadIndex("method name", strings.Length);
             int fileAt = reader.Position;
             int file = reader.ReadInt32();
             if (file != -1 && (uint)file >= (uint)strings.Length)
@@ -282,8 +296,10 @@ internal static class SnapshotFile
                 throw ByteReader.Invalid($"negative line number {line} at byte {lineAt}");
             }
 
-            string module = strings[reader.ReadIndex("module name", strings.Length)];
-            frames[i] = new Frame(method, file == -1 ? null : strings[file], line, module);
+            int module = reader.ReadIndex("module name", strings.Length);
+            frames[i] = file == -1
+                ? new Frame(strings[method], null, line, strings[module], hashes[method], Frame.HashOf(null), hashes[module])
+                : new Frame(strings[method], strings[file], line, strings[module], hashes[method], hashes[file], hashes[module]);
         }
 
         return frames;
