@@ -164,7 +164,7 @@ public static class MemTracker
     /// </summary>
     /// <returns>The snapshot.</returns>
     /// <exception cref="InvalidOperationException">Tracing is off.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or another thread stopped it meanwhile.</exception>
     public static Snapshot TakeSnapshot() => RequireTracer().TakeSnapshot(collect: false);
 
     /// <summary>
@@ -207,7 +207,7 @@ public static class MemTracker
     /// <param name="collect">Whether to run <see cref="GC.Collect()"/>, the pending finalizers and <see cref="GC.Collect()"/> again first.</param>
     /// <returns>The snapshot.</returns>
     /// <exception cref="InvalidOperationException">Tracing is off.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or another thread stopped it meanwhile.</exception>
     public static Snapshot TakeSnapshot(bool collect) => RequireTracer().TakeSnapshot(collect);
 
     /// <summary>
@@ -216,12 +216,12 @@ public static class MemTracker
     /// </summary>
     /// <returns>Current and peak estimated live bytes.</returns>
     /// <exception cref="InvalidOperationException">Tracing is off, or <see cref="MemTrackerOptions.TrackLiveObjects"/> is false.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or it runs in degraded mode.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, another thread stopped it meanwhile, or it runs in degraded mode.</exception>
     public static TracedMemory GetTracedMemory() => RequireTracer().GetTracedMemory();
 
     /// <summary>Sets the peak of <see cref="GetTracedMemory"/> to the current value (tracemalloc's <c>reset_peak</c>).</summary>
     /// <exception cref="InvalidOperationException">Tracing is off, or <see cref="MemTrackerOptions.TrackLiveObjects"/> is false.</exception>
-    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, or it runs in degraded mode.</exception>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, it failed, another thread stopped it meanwhile, or it runs in degraded mode.</exception>
     public static void ResetPeak() => RequireTracer().ResetPeak();
 
     /// <summary>

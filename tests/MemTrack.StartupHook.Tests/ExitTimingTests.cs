@@ -10,7 +10,7 @@ namespace MemTrack.StartupHook.Tests;
 /// </summary>
 public sealed class ExitTimingTests(ITestOutputHelper output) : IDisposable
 {
-    // A hang guard; the figures are in docs/reliability-stress.md.
+    // A hang guard; the figures are in docs/reliability.md.
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(15);
     private static readonly string HookPath = Path.Combine(AppContext.BaseDirectory, "MemTrack.StartupHook.dll");
     private static readonly string AppPath = ChildProcess.SiblingOutput("MemTrack.StartupHook.Tests", "MemTrack.HookedApp", "MemTrack.HookedApp.dll");

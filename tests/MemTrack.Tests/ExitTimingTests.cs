@@ -9,7 +9,7 @@ namespace MemTrack.Tests;
 /// A traced process that ends (returns from Main, calls Environment.Exit, or dies of an unhandled exception), with or
 /// without 8 threads allocating at full speed, ends promptly and writes the exit report it was asked for. The child
 /// (tests/MemTrack.TestApp, scenario exit-timing) prints the timestamp of its exit call; the exit time runs from there
-/// to the moment this process sees it gone (docs/reliability-stress.md has the figures). MEMTRACK_EXIT_RUNS repeats
+/// to the moment this process sees it gone (docs/reliability.md has the figures). MEMTRACK_EXIT_RUNS repeats
 /// each case.
 /// </summary>
 public sealed class ExitTimingTests(ITestOutputHelper output) : IDisposable

@@ -17,7 +17,7 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
     private const int ControlThreads = 6;
     private const int Allocators = 8;
 
-    // Far above anything seen (docs/reliability-stress.md has the figures): these catch hangs, not slowness.
+    // Far above anything seen (docs/reliability.md has the figures): these catch hangs, not slowness.
     private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(20);
 
@@ -131,9 +131,7 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
     /// GetTracedMemory, ResetPeak and ClearTraces do when they lose that race (seen in the stress test above, 2 of
     /// ~100 calls in one 15 s run). Here the race is made certain by keeping the tracer across Stop.
     /// </summary>
-    [Fact(Skip = "Bug (src/MemTrack/Internal/Session/TracingSession.cs, RunOnReader): a call that loses the race with MemTracker.Stop "
-        + "throws ObjectDisposedException('MemTrack.Internal.Session.TracingSession') instead of the documented InvalidOperationException "
-        + "(tracing is off) or MemTrackException; ClearTraces, documented as harmless when tracing is off, throws it too.")]
+    [Fact]
     public void CallsThatLoseTheRaceWithStopThrowOnlyDocumentedExceptions()
     {
         MemTracker.Start(new MemTrackerOptions { Depth = 2 });
@@ -150,8 +148,6 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
             $"expected InvalidOperationException or MemTrackException, got {error}"));
         Assert.Null(clear);
     }
-
-    private const string KnownBugObjectName = "MemTrack.Internal.Session.TracingSession";
 
     /// <summary>
     /// Waits until each allocating thread has allocated another MiB (about 10 samples each): a snapshot right after
@@ -225,11 +221,6 @@ public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposabl
         catch (Exception ex) when (Documented(operation, ex))
         {
             return $"{ex.GetType().Name} ({Gist(ex.Message)})";
-        }
-        catch (ObjectDisposedException ex) when (ex.ObjectName == KnownBugObjectName)
-        {
-            // Counted, not failed, so that this test keeps guarding against hangs until the bug is fixed (see CallsThatLoseTheRaceWithStop...).
-            return "KNOWN BUG " + ex.GetType().Name;
         }
         catch (Exception ex)
         {

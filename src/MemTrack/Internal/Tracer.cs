@@ -202,18 +202,28 @@ internal sealed class Tracer : IDisposable
             RequestTimeout);
     }
 
-    public void ClearTraces() =>
-        Run(
-            () =>
-            {
-                _decoder.ClearSites();
-                _builder.Clear();
-                _epoch = Guid.NewGuid();
-                Interlocked.Exchange(ref _startAllocatedBytes, GC.GetTotalAllocatedBytes(precise: true));
-                UpdateTracerMemory();
-                return true;
-            },
-            RequestTimeout);
+    /// <summary>Forgets the traces so far; harmless once the tracer is stopping (there is nothing left to clear).</summary>
+    public void ClearTraces()
+    {
+        try
+        {
+            Run(
+                () =>
+                {
+                    _decoder.ClearSites();
+                    _builder.Clear();
+                    _epoch = Guid.NewGuid();
+                    Interlocked.Exchange(ref _startAllocatedBytes, GC.GetTotalAllocatedBytes(precise: true));
+                    UpdateTracerMemory();
+                    return true;
+                },
+                RequestTimeout);
+        }
+        catch (MemTrackException) when (_session is { IsStopping: true })
+        {
+            // Stopped by another thread before or while the request ran (MemTracker.ClearTraces is harmless when tracing is off).
+        }
+    }
 
     /// <summary>
     /// The sampled objects still alive, with where they are and where they were allocated, after every event written

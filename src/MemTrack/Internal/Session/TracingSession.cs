@@ -20,6 +20,7 @@ internal sealed class TracingSession : IDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RundownTimeout = TimeSpan.FromSeconds(10);
+    private const string StoppedMessage = "Tracing was stopped.";
     private static readonly TimeSpan BarrierRepeat = TimeSpan.FromMilliseconds(30);
 
     /// <summary>
@@ -42,6 +43,9 @@ internal sealed class TracingSession : IDisposable
     private long _nextBarrierId;
     private volatile Exception? _failure;
     private volatile bool _stopping;
+
+    /// <summary>Whether <see cref="Stop"/> has been called: requests now fail with a <see cref="MemTrackException"/>.</summary>
+    public bool IsStopping => _stopping;
     private TraceLogEventSource? _source;
     private TraceEventDispatcher? _eventPipeSource;
 
@@ -115,7 +119,12 @@ internal sealed class TracingSession : IDisposable
     /// </summary>
     public T RunOnReader<T>(Func<T> work, TimeSpan timeout)
     {
-        ObjectDisposedException.ThrowIf(_stopping, this);
+        if (_stopping)
+        {
+            // A caller that fetched the tracer just before another thread stopped it (MemTracker's documented exception).
+            throw new MemTrackException(StoppedMessage);
+        }
+
         ThrowIfEnded();
         var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () => work());
         lock (_pending)
@@ -201,7 +210,7 @@ internal sealed class TracingSession : IDisposable
         // Stop from a thread of its own while the reader keeps draining the stream (dotnet/runtime#1892, #36108). A
         // reader that does not finish is unblocked by closing its stream; it is a background thread, so it cannot hold up exit.
         bool finished = SessionConnection.StopAndDrain(_session, _finished.Wait, timeout, TimeSpan.FromMilliseconds(200), disposeWhenDrained: false);
-        FailPending(new MemTrackException("Tracing was stopped."));
+        FailPending(new MemTrackException(StoppedMessage));
         return finished;
     }
 
@@ -295,7 +304,7 @@ internal sealed class TracingSession : IDisposable
             bool started = _ready.IsSet;
             _ready.Set();
             _finished.Set();
-            FailPending(EndedError() ?? new MemTrackException("Tracing was stopped."));
+            FailPending(EndedError() ?? new MemTrackException(StoppedMessage));
             if (started && !_stopping)
             {
                 ReportUnaskedEnd();
@@ -481,7 +490,7 @@ internal sealed class TracingSession : IDisposable
         }
 
         return _stopping
-            ? new MemTrackException("Tracing was stopped.")
+            ? new MemTrackException(StoppedMessage)
             : new MemTrackException("The tracing session ended under the tracer (see MemTracker.Health); call MemTracker.Stop() and MemTracker.Start() to trace again.");
     }
 }

@@ -15,7 +15,7 @@ namespace MemTrack.Tests.Internal.Storage;
 /// gives a snapshot that every analysis and export accepts, or throws <see cref="InvalidDataException"/>; never another
 /// exception, never a hang, never an allocation out of proportion to the file, and never a type or assembly loaded
 /// because the file names it. The CI run checks 10,000 files with a fixed seed; MEMTRACK_FUZZ_ITERATIONS and
-/// MEMTRACK_FUZZ_SEED run others (docs/reliability-stress.md has the figures of a long run).
+/// MEMTRACK_FUZZ_SEED run others (docs/reliability.md has the figures of a long run).
 /// </summary>
 public sealed class SnapshotFileFuzzTests(ITestOutputHelper output) : IDisposable
 {
