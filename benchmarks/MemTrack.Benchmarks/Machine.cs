@@ -16,14 +16,19 @@ internal static class Machine
         TryRead("/proc/loadavg") is { } text ? string.Join(' ', text.Split(' ').Take(3)) : "n/a";
 
     /// <summary>Resident set size of this process in bytes (VmRSS of /proc/self/status), or -1.</summary>
-    public static long ResidentBytes()
+    public static long ResidentBytes() => StatusBytes("VmRSS");
+
+    /// <summary>Anonymous resident memory of this process in bytes (RssAnon of /proc/self/status: heaps, not mapped files), or -1.</summary>
+    public static long ResidentAnonymousBytes() => StatusBytes("RssAnon");
+
+    /// <summary>A "name:   123 kB" line of /proc/self/status in bytes, or -1.</summary>
+    private static long StatusBytes(string name)
     {
         foreach (string line in (TryRead("/proc/self/status") ?? string.Empty).Split('\n'))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(name + ":", StringComparison.Ordinal))
             {
-                // "VmRSS:     123456 kB"
-                string kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                string kilobytes = line[(name.Length + 1)..].Trim().Split(' ')[0];
                 return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
             }
         }

@@ -5,13 +5,15 @@ using static MemTrack.Benchmarks.BenchFormat;
 namespace MemTrack.Benchmarks;
 
 /// <summary>
-/// <c>--soak [minutes] [--out dir] [--interval seconds]</c>: does the tracer's memory stay bounded over a long run? A
+/// <c>--soak [minutes] [--out dir] [--interval seconds] [--tracer on|no-live|off]</c>: does the tracer's memory stay
+/// bounded over a long run? A
 /// thread allocates at full speed from the <see cref="SoakWorkload.Sites"/> call stacks of <see cref="SoakWorkload"/>
 /// (keeping a few objects per site alive) while the tracer runs with the default options but depth 10 (so it tells
 /// the stacks apart; live tracking on). Every interval this thread takes a snapshot and records the tracer's memory,
 /// the process's RSS, the GC heap, the snapshot's traces and samples, lost events and the snapshot's latency; writes
 /// them to soak.csv as it goes, and at the end soak.svg (tracer memory and RSS over time) and a verdict on the growth
-/// over the last two thirds of the run.
+/// over the last two thirds of the run. <c>--tracer no-live</c> (allocation sampling only) and <c>--tracer off</c> (no
+/// tracer, no snapshots: the workload alone) are controls for what the process's memory does without the tracer's parts.
 /// </summary>
 internal static class SoakMode
 {
@@ -25,19 +27,23 @@ internal static class SoakMode
     /// <summary>RSS "levels off" when it grows by less than this over the last third of the run.</summary>
     private const double RssLastThirdLimit = 0.02;
 
-    private const string CsvHeader = "elapsed_s,tracer_memory_bytes,rss_bytes,gc_heap_bytes,traces,other_sites_samples,samples,lost_events,snapshot_ms,allocated_bytes,visits,gen0,gen1,gen2";
+    private const string CsvHeader = "elapsed_s,tracer_memory_bytes,rss_bytes,gc_heap_bytes,traces,other_sites_samples,samples,lost_events,snapshot_ms,allocated_bytes,visits,gen0,gen1,gen2,rss_anon_bytes,gc_committed_bytes";
 
     public static int Run(string[] args)
     {
         double minutes = 30;
         double intervalSeconds = 5;
         string outDir = Path.Combine(Path.GetTempPath(), "memtrack-soak");
+        string tracer = "on";
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--out":
                     outDir = args[++i];
+                    break;
+                case "--tracer":
+                    tracer = args[++i];
                     break;
                 case "--interval":
                     intervalSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -50,17 +56,28 @@ internal static class SoakMode
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(minutes, 0);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(intervalSeconds, 0);
+        MemTrackerOptions? options = tracer switch
+        {
+            "on" => new MemTrackerOptions { Depth = Depth },
+            "no-live" => new MemTrackerOptions { Depth = Depth, TrackLiveObjects = false },
+            "off" => null,
+            _ => throw new ArgumentException($"--tracer takes on, no-live or off, not '{tracer}'.", nameof(args)),
+        };
         Directory.CreateDirectory(outDir);
         string csvPath = Path.Combine(outDir, "soak.csv");
         string svgPath = Path.Combine(outDir, "soak.svg");
 
         Console.WriteLine(Invariant(
             $"Soak: {minutes} min, {SoakWorkload.Sites:N0} call stacks ({SoakWorkload.Levels} levels), {SoakWorkload.KeptPerSite} objects kept per site (one in {SoakWorkload.KeepEvery} allocations replaces one), ") +
-            Invariant($"a snapshot every {intervalSeconds} s; MemTracker.Start(new MemTrackerOptions {{ Depth = {Depth} }}) (other options default: live tracking on, MaxSites 50,000)."));
+            Invariant($"a snapshot every {intervalSeconds} s; {(options is null ? "no tracer (control)" : $"MemTracker.Start({options})")}."));
         Console.WriteLine(Invariant(
             $"{Machine.Describe()}; writing {csvPath}"));
 
-        MemTracker.Start(new MemTrackerOptions { Depth = Depth });
+        if (options is not null)
+        {
+            MemTracker.Start(options);
+        }
+
         var rows = new List<Row>();
         var clock = Stopwatch.StartNew();
         var worker = new Thread(SoakWorkload.Run) { IsBackground = true, Name = "soak workload" };
@@ -78,7 +95,7 @@ internal static class SoakMode
                     Thread.Sleep(wait);
                 }
 
-                Row row = Measure(clock.Elapsed.TotalSeconds);
+                Row row = Measure(clock.Elapsed.TotalSeconds, traced: options is not null);
                 rows.Add(row);
                 csv.WriteLine(row.ToCsv());
                 csv.Flush();
@@ -102,27 +119,30 @@ internal static class SoakMode
         return PrintVerdict(rows) ? 0 : 1;
     }
 
-    private static Row Measure(double elapsed)
+    private static Row Measure(double elapsed, bool traced)
     {
         long start = Stopwatch.GetTimestamp();
-        Snapshot snapshot = MemTracker.TakeSnapshot();
-        double snapshotMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        long otherSites = snapshot.Traces.Where(t => t.TypeName == "<other sites>").Sum(t => t.SampleCount);
+        Snapshot? snapshot = traced ? MemTracker.TakeSnapshot() : null;
+        double snapshotMs = traced ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : 0;
+        var traces = snapshot?.Traces ?? [];
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
         return new Row(
             elapsed,
             MemTracker.GetTracerMemory(),
             Machine.ResidentBytes(),
-            GC.GetGCMemoryInfo().HeapSizeBytes,
-            snapshot.Traces.Count,
-            otherSites,
-            snapshot.Traces.Sum(t => t.SampleCount),
-            snapshot.LostEvents,
+            gc.HeapSizeBytes,
+            traces.Count,
+            traces.Where(t => t.TypeName == "<other sites>").Sum(t => t.SampleCount),
+            traces.Sum(t => t.SampleCount),
+            snapshot?.LostEvents ?? 0,
             snapshotMs,
-            snapshot.ExactAllocatedBytes,
+            GC.GetTotalAllocatedBytes(precise: false),
             SoakWorkload.Visits,
             GC.CollectionCount(0),
             GC.CollectionCount(1),
-            GC.CollectionCount(2));
+            GC.CollectionCount(2),
+            Machine.ResidentAnonymousBytes(),
+            gc.TotalCommittedBytes);
     }
 
     /// <summary>Prints the growth over the last two thirds and the last third of the run; true when the targets are met.</summary>
@@ -153,6 +173,8 @@ internal static class SoakMode
             ("Tracer memory (MB)", r => r.TracerMemory, tracer),
             ("RSS (MB)", r => r.Rss, rss),
             ("GC heap (MB)", r => r.GcHeap, Thirds(r => r.GcHeap)),
+            ("GC committed (MB)", r => r.GcCommitted, Thirds(r => r.GcCommitted)),
+            ("RSS - GC committed (MB)", r => r.Rss - r.GcCommitted, Thirds(r => r.Rss - r.GcCommitted)),
         })
         {
             var (a, b, c) = thirds;
@@ -161,14 +183,15 @@ internal static class SoakMode
         }
 
         var last = rows[^1];
-        bool tracerOk = Math.Abs(tracerGrowth) < TracerGrowthLimit;
+        bool traced = last.TracerMemory > 0;
+        bool tracerOk = !traced || Math.Abs(tracerGrowth) < TracerGrowthLimit;
         bool rssOk = rssLastThird < RssLastThirdLimit;
         Console.WriteLine();
         Console.WriteLine(Invariant(
             $"Traces in the last snapshot: {last.Traces:N0} (samples in <other sites>: {last.OtherSitesSamples}); samples {last.Samples:N0}; lost events {last.LostEvents}; ") +
             Invariant($"snapshot latency median {Median(rows.Select(r => r.SnapshotMs)):F0} ms, max {rows.Max(r => r.SnapshotMs):F0} ms; allocated {last.Allocated / 1e9:F1} GB in {last.Visits:N0} visits."));
         Console.WriteLine(Invariant(
-            $"Verdict: tracer memory grew {SignedPercent(tracerGrowth, 1)} over the last two thirds (target: under {TracerGrowthLimit:P0}): {(tracerOk ? "met" : "MISSED")}. ") +
+            $"Verdict: {(traced ? Invariant($"tracer memory grew {SignedPercent(tracerGrowth, 1)} over the last two thirds (target: under {TracerGrowthLimit:P0}): {(tracerOk ? "met" : "MISSED")}") : "no tracer")}. ") +
             Invariant($"RSS grew {SignedPercent(rssGrowth, 1)} over the last two thirds ({SignedPercent(rssMiddle, 1)} in the middle third, {SignedPercent(rssLastThird, 1)} in the last third; levelled off = under {RssLastThirdLimit:P0} in the last third): {(rssOk ? "levelled off" : "NOT levelled off")}."));
         return tracerOk && rssOk;
     }
@@ -194,9 +217,11 @@ internal static class SoakMode
         long Visits,
         int Gen0,
         int Gen1,
-        int Gen2)
+        int Gen2,
+        long RssAnonymous,
+        long GcCommitted)
     {
         public string ToCsv() => Invariant(
-            $"{ElapsedSeconds:F1},{TracerMemory},{Rss},{GcHeap},{Traces},{OtherSitesSamples},{Samples},{LostEvents},{SnapshotMs:F1},{Allocated},{Visits},{Gen0},{Gen1},{Gen2}");
+            $"{ElapsedSeconds:F1},{TracerMemory},{Rss},{GcHeap},{Traces},{OtherSitesSamples},{Samples},{LostEvents},{SnapshotMs:F1},{Allocated},{Visits},{Gen0},{Gen1},{Gen2},{RssAnonymous},{GcCommitted}");
     }
 }
