@@ -31,5 +31,8 @@ if (HeapCaptureMode.IsChild(args))
     return HeapCaptureMode.RunChild(args);
 }
 
+if (args.Length > 0 && args[0] == AccuracyMode.Switch) { return AccuracyMode.Run(args); }
+if (args.Length > 0 && args[0] == SoakMode.Switch) { return SoakMode.Run(args); }
+
 BenchmarkSwitcher.FromAssembly(typeof(SeedWorkloadBenchmarks).Assembly).Run(args);
 return 0;

@@ -6,7 +6,8 @@ namespace MemTrack.Internal.Decoding;
 
 /// <summary>
 /// Maps (method token, IL offset) to a source line through one module's portable PDB, separate or embedded.
-/// Takes the last sequence point at or before the IL offset, skipping hidden points. A module without a readable
+/// Takes the last sequence point at or before the IL offset, skipping hidden points. When the IL offset is unknown
+/// (negative) or precedes every sequence point, the method's file is still known: line 0. A module without a readable
 /// portable PDB answers null for every query.
 /// </summary>
 internal sealed class PdbLineReader : IDisposable
@@ -50,9 +51,14 @@ internal sealed class PdbLineReader : IDisposable
         return new PdbLineReader(null, null);
     }
 
+    /// <summary>
+    /// The line of <paramref name="ilOffset"/> in the method; line 0 in the method's file when the offset is negative
+    /// (optimized code can have native ranges the IL map leaves unmapped) or precedes every sequence point; null when
+    /// the method has no sequence point or the module no PDB.
+    /// </summary>
     public SourceLocation? Find(int methodToken, int ilOffset)
     {
-        if (_pdb is null || ilOffset < 0 || (methodToken >> 24) != 0x06)
+        if (_pdb is null || (methodToken >> 24) != 0x06)
         {
             return null;
         }
@@ -61,27 +67,31 @@ internal sealed class PdbLineReader : IDisposable
         {
             var handle = MetadataTokens.MethodDefinitionHandle(methodToken & 0x00FFFFFF);
             MethodDebugInformation info = _pdb.GetMethodDebugInformation(handle);
+            SequencePoint? first = null;
             SequencePoint? best = null;
             foreach (SequencePoint point in info.GetSequencePoints())
             {
-                if (point.Offset > ilOffset)
+                if (point.IsHidden)
+                {
+                    continue;
+                }
+
+                first ??= point;
+                if (ilOffset < 0 || point.Offset > ilOffset)
                 {
                     break;
                 }
 
-                if (!point.IsHidden)
-                {
-                    best = point;
-                }
+                best = point;
             }
 
-            if (best is not SequencePoint found)
+            if ((best ?? first) is not SequencePoint found)
             {
                 return null;
             }
 
             string file = _pdb.GetString(_pdb.GetDocument(found.Document).Name);
-            return new SourceLocation(file, found.StartLine);
+            return new SourceLocation(file, best is null ? 0 : found.StartLine);
         }
         catch (Exception ex) when (ex is BadImageFormatException or ArgumentException or InvalidOperationException)
         {

@@ -24,10 +24,7 @@ public sealed class FrameResolverTests
     [Fact]
     public void ResolvesAddressesToInternedFramesWithSourceLines()
     {
-        MethodBase method = typeof(FrameResolverTests).GetMethod(nameof(ResolvesAddressesToInternedFramesWithSourceLines))!;
-        using var resolver = new FrameResolver();
-        resolver.AddModule(1, typeof(FrameResolverTests).Assembly.Location);
-        resolver.Methods.AddMethod(new MethodCode(0x1000, 0x100, 1, 1, method.MetadataToken, "T.M"));
+        using FrameResolver resolver = ResolverWithMethod(nameof(ResolvesAddressesToInternedFramesWithSourceLines), 0x100);
         resolver.Methods.AddIlMap(1, [0], [0]);
 
         int first = resolver.Resolve(0x1010);
@@ -45,6 +42,24 @@ public sealed class FrameResolverTests
         Assert.True(resolver.EstimateBytes() > 0);
     }
 
+    [Fact]
+    public void CodeOutsideTheIlMapKeepsItsMethodsFileSoItGroupsWithTheMethod()
+    {
+        using FrameResolver resolver = ResolverWithMethod(nameof(CodeOutsideTheIlMapKeepsItsMethodsFileSoItGroupsWithTheMethod), 0x200);
+
+        // The shape of a real tier-1 map (seen in the accuracy benchmark): after the prolog marker, the first mapped
+        // native offset is 315, and the loop body, placed first, at native offsets 1 to 150 has no entry at all.
+        resolver.Methods.AddIlMap(1, [0, 315, 151], [-2, 0, 1]);
+
+        Frame unmapped = resolver.GetFrame(resolver.Resolve(0x1000 + 95));
+        Frame mapped = resolver.GetFrame(resolver.Resolve(0x1000 + 320));
+        Assert.Equal("T.M", unmapped.Method);
+        Assert.Equal(mapped.FileName, unmapped.FileName);
+        Assert.EndsWith("FrameResolverTests.cs", unmapped.FileName, StringComparison.Ordinal);
+        Assert.Equal(0, unmapped.LineNumber);
+        Assert.Equal(mapped with { LineNumber = 0 }, unmapped); // statistics by method: one key for both frames
+    }
+
     [Theory]
     [InlineData("MemTrack.dll", true)]
     [InlineData("memtrack.DLL", true)]
@@ -55,4 +70,14 @@ public sealed class FrameResolverTests
     [InlineData("MyApp.dll", false)]
     public void OnlyMemTracksOwnModulesAreTheTracers(string module, bool own) =>
         Assert.Equal(own, FrameResolver.IsTracerModule(module));
+
+    /// <summary>A resolver that knows this test assembly (module 1) and one of its methods (id 1, "T.M") at 0x1000.</summary>
+    private static FrameResolver ResolverWithMethod(string testName, uint size)
+    {
+        MethodBase method = typeof(FrameResolverTests).GetMethod(testName)!;
+        var resolver = new FrameResolver();
+        resolver.AddModule(1, typeof(FrameResolverTests).Assembly.Location);
+        resolver.Methods.AddMethod(new MethodCode(0x1000, size, 1, 1, method.MetadataToken, "T.M"));
+        return resolver;
+    }
 }

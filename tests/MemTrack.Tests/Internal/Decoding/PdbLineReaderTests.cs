@@ -15,8 +15,20 @@ public sealed class PdbLineReaderTests
         Assert.NotNull(location);
         Assert.EndsWith("PdbLineReaderTests.cs", location.Value.FileName, StringComparison.Ordinal);
         Assert.Equal(10, location.Value.LineNumber); // the opening brace
-        Assert.Null(reader.Find(method.MetadataToken, -1));
         Assert.Null(reader.Find(0x02000001, 0)); // a type token, not a method
+    }
+
+    [Fact]
+    public void AnUnknownIlOffsetStillGivesTheMethodsFileWithLineZero()
+    {
+        MethodBase method = typeof(PdbLineReaderTests).GetMethod(nameof(AnUnknownIlOffsetStillGivesTheMethodsFileWithLineZero))!;
+        using PdbLineReader reader = PdbLineReader.Open(typeof(PdbLineReaderTests).Assembly.Location);
+
+        // -1: the native code's IL offset is not mapped (optimized code moves blocks away from their IL map entries).
+        SourceLocation? location = reader.Find(method.MetadataToken, -1);
+        Assert.NotNull(location);
+        Assert.EndsWith("PdbLineReaderTests.cs", location.Value.FileName, StringComparison.Ordinal);
+        Assert.Equal(0, location.Value.LineNumber);
     }
 
     [Fact]
