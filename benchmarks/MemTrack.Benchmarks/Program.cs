@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == TracerMemoryMode.ChildSwitch)
     return TracerMemoryMode.RunChild(args);
 }
 
+if (args.Length > 0 && args[0] is CompareMode.Switch or CompareMode.ChildSwitch)
+{
+    return args[0] == CompareMode.Switch ? CompareMode.RunParent(args) : CompareMode.RunChild(args);
+}
+
 if (args.Length > 0 && args[0] == SnapshotLatencyMode.Switch)
 {
     return SnapshotLatencyMode.Run();

@@ -32,6 +32,13 @@ internal static class SelfChild
     /// </summary>
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments)
     {
+        using Process child = Start(arguments);
+        return WaitForExit(child, timeout);
+    }
+
+    /// <summary>Starts the program with <paramref name="arguments"/>, both of its output streams redirected.</summary>
+    public static Process Start(params string[] arguments)
+    {
         string processPath = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
         var start = new ProcessStartInfo(processPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
@@ -45,7 +52,15 @@ internal static class SelfChild
             start.ArgumentList.Add(argument);
         }
 
-        using Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+    }
+
+    /// <summary>
+    /// Reads both streams of a process started with redirected output until it exits. A process still running after
+    /// <paramref name="timeout"/> is killed and reported with exit code -1.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) WaitForExit(Process child, TimeSpan timeout)
+    {
         Task<string> output = child.StandardOutput.ReadToEndAsync();
         Task<string> error = child.StandardError.ReadToEndAsync();
         if (!child.WaitForExit(timeout))
