@@ -28,7 +28,7 @@ public abstract class TracingModeBenchmarks
     public void SetupDepth32() => TracerModes.StartTracing(32, trackLiveObjects: false);
 
     [GlobalCleanup]
-    public void Cleanup() => TracerModes.PrintCheckAndStop(GetType().Name);
+    public void Cleanup() => TracerModes.PrintCheckAndStop(WorkloadName());
 
     [Benchmark(Baseline = true, Description = "Untraced")]
     public object Baseline()
@@ -51,4 +51,16 @@ public abstract class TracingModeBenchmarks
 
     /// <summary>One operation of the workload; its result is kept until BenchmarkDotNet drops it.</summary>
     protected abstract object RunWorkload();
+
+    /// <summary>The name of the subclass (BenchmarkDotNet runs a generated class derived from it).</summary>
+    private string WorkloadName()
+    {
+        Type type = GetType();
+        while (type.BaseType is { } parent && parent != typeof(TracingModeBenchmarks))
+        {
+            type = parent;
+        }
+
+        return type.Name;
+    }
 }
