@@ -6,23 +6,17 @@ using BenchmarkDotNet.Jobs;
 namespace MemTrack.Benchmarks;
 
 /// <summary>
-/// A short configuration for a shared 2-core machine: one launch, 2 warm-up and 8 measured iterations, so the whole
-/// suite runs in a few minutes. Not precise: expect several percent of noise.
+/// What every configuration of this project shares: one job (given by the subclass), <see cref="MemoryDiagnoser"/>,
+/// P95/Min/Max columns, and the results next to this project (benchmarks/MemTrack.Benchmarks/BenchmarkDotNet.Artifacts,
+/// git-ignored) rather than in whatever directory the command was started from.
 /// </summary>
-public sealed class ShortConfig : ManualConfig
+public abstract class BenchConfig : ManualConfig
 {
-    public ShortConfig()
+    protected BenchConfig(Job job)
     {
-        AddJob(Job.Default
-            .WithLaunchCount(1)
-            .WithWarmupCount(2)
-            .WithIterationCount(8)
-            .WithId("Short"));
+        AddJob(job);
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.P95, StatisticColumn.Min, StatisticColumn.Max);
-
-        // Keep the results next to this project (benchmarks/MemTrack.Benchmarks/BenchmarkDotNet.Artifacts, git-ignored)
-        // rather than in whatever directory the command was started from.
         if (FindProjectDirectory() is { } projectDirectory)
         {
             ArtifactsPath = Path.Combine(projectDirectory, "BenchmarkDotNet.Artifacts");

@@ -15,8 +15,6 @@ internal static class HeapCaptureMode
     public const string Switch = "--heap-capture";
     private const string ChildSwitch = "--heap-capture-child";
 
-    private static Node[]? s_chains;
-
     public static int Run(string[] args)
     {
         int[] sizes = args.Length > 1 ? [.. args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [100_000, 1_000_000, 5_000_000];
@@ -39,49 +37,27 @@ internal static class HeapCaptureMode
     public static int RunChild(string[] args)
     {
         int size = int.Parse(args[1], CultureInfo.InvariantCulture);
-        Build(size);
+        LinkedHeap.Build(size);
         long managedBefore = GC.GetTotalMemory(forceFullCollection: true);
         long rssBefore = Environment.WorkingSet;
         var clock = Stopwatch.StartNew();
         HeapSnapshot heap = HeapSnapshot.Capture();
         double capture = clock.Elapsed.TotalMilliseconds;
         IReadOnlyList<TypeStatistic> types = heap.TypeStatistics();
-        RootPath? path = heap.FindPathToRoot(heap.ObjectsOfType(typeof(Node))[size / 2]);
+        RootPath? path = heap.FindPathToRoot(heap.ObjectsOfType(typeof(LinkedHeap.Node))[size / 2]);
         double total = clock.Elapsed.TotalMilliseconds;
         long managedAfter = GC.GetTotalMemory(forceFullCollection: true);
         long peakRss = PeakRss();
         GC.KeepAlive(types);
         GC.KeepAlive(path);
         GC.KeepAlive(heap);
-        GC.KeepAlive(s_chains);
         double perObject = (double)(managedAfter - managedBefore) / heap.ObjectCount;
         double rssPerObject = peakRss > 0 ? (double)(peakRss - rssBefore) / heap.ObjectCount : double.NaN;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"| {size:N0} | {heap.ObjectCount:N0} | {capture:0} | {total - capture:0} | {total:0} | {heap.ObjectCount / (total / 1000):N0} | {perObject:0} | {rssPerObject:0} |"));
+        LinkedHeap.Release();
         return 0;
-    }
-
-    /// <summary>Chains of 1,000 linked nodes, every tenth also referencing a node of the previous chain.</summary>
-    private static void Build(int size)
-    {
-        s_chains = new Node[(size / 1_000) + 1];
-        Node? previous = null;
-        for (int i = 0; i < size; i++)
-        {
-            var node = new Node { Next = i % 1_000 == 0 ? null : previous, Value = i };
-            if (i % 10 == 0 && i >= 1_000)
-            {
-                node.Other = s_chains[(i / 1_000) - 1];
-            }
-
-            if (i % 1_000 == 999 || i == size - 1)
-            {
-                s_chains[i / 1_000] = node;
-            }
-
-            previous = node;
-        }
     }
 
     /// <summary>Peak resident set of this process (VmHWM), or -1 where /proc is not available.</summary>
@@ -96,14 +72,5 @@ internal static class HeapCaptureMode
         {
             return -1;
         }
-    }
-
-    private sealed class Node
-    {
-        public Node? Next { get; set; }
-
-        public Node? Other { get; set; }
-
-        public int Value { get; set; }
     }
 }
