@@ -226,8 +226,9 @@ public static class MemTracker
 
     /// <summary>
     /// Forgets the traces collected so far and restarts <see cref="AllocatedBytes"/> (tracemalloc's <c>clear_traces</c>);
-    /// tracing goes on. Harmless when tracing is off.
+    /// tracing goes on. Harmless when tracing is off or stopped meanwhile by another thread.
     /// </summary>
+    /// <exception cref="MemTrackException">The tracer could not catch up within 10 s, or it failed.</exception>
     public static void ClearTraces() => Volatile.Read(ref s_tracer)?.ClearTraces();
 
     /// <summary>

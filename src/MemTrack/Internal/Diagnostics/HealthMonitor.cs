@@ -120,7 +120,7 @@ internal sealed class HealthMonitor
             }
 
             _failure = message;
-            _error = error ?? _error;
+            _error = error; // a clean end of the session has no exception: an earlier decode error is not its cause
             Publish();
             return true;
         }

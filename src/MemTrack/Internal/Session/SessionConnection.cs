@@ -32,6 +32,11 @@ internal static class SessionConnection
         {
             throw new MemTrackException("The runtime refused the tracing session: " + ex.InnerException.Message, ex.InnerException);
         }
+        catch (AggregateException ex) when (ex.InnerException is { } cause)
+        {
+            // Anything else the client throws still reaches the caller as the documented exception type, with its cause.
+            throw new MemTrackException($"The tracing session could not be opened ({cause.GetType().Name}: {cause.Message}).", cause);
+        }
 
         throw Unavailable(null, otherProcessId);
     }

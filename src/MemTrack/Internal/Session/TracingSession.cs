@@ -129,6 +129,12 @@ internal sealed class TracingSession : IDisposable
         var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () => work());
         lock (_pending)
         {
+            // Checked again under the lock Stop's FailPending takes, so a request added after it cannot wait out its timeout.
+            if (_stopping)
+            {
+                throw new MemTrackException(StoppedMessage);
+            }
+
             _pending.Add(request);
         }
 
@@ -294,7 +300,8 @@ internal sealed class TracingSession : IDisposable
         catch (Exception ex)
         {
             // Reported through Failure, to waiting callers and to the tracer's health; never thrown at the application.
-            if (!_stopping)
+            // An error of the stream at process exit (the runtime ends the session) is the expected end, not a failure.
+            if (!_stopping && !_endExpected.IsSet)
             {
                 _failure = ex;
             }
