@@ -210,26 +210,13 @@ internal static class CompareMode
         }
     }
 
-    /// <summary>The last VmHWM (peak resident set) read from /proc while the process runs, in bytes; 0 when unreadable.</summary>
+    /// <summary>The largest VmHWM (peak resident set) read from /proc while the process runs, in bytes; 0 when unreadable.</summary>
     private static long PeakResidentSetWhileRunning(Process process)
     {
         long peak = 0;
-        string status = $"/proc/{process.Id}/status";
         while (!process.HasExited)
         {
-            try
-            {
-                string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-                if (line is not null)
-                {
-                    peak = Math.Max(peak, 1024 * long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended between the check and the read.
-            }
-
+            peak = Math.Max(peak, Machine.PeakResidentBytes(process.Id));
             Thread.Sleep(20);
         }
 

@@ -47,7 +47,7 @@ internal static class HeapCaptureMode
         RootPath? path = heap.FindPathToRoot(heap.ObjectsOfType(typeof(LinkedHeap.Node))[size / 2]);
         double total = clock.Elapsed.TotalMilliseconds;
         long managedAfter = GC.GetTotalMemory(forceFullCollection: true);
-        long peakRss = PeakRss();
+        long peakRss = Machine.PeakResidentBytes();
         GC.KeepAlive(types);
         GC.KeepAlive(path);
         GC.KeepAlive(heap);
@@ -58,19 +58,5 @@ internal static class HeapCaptureMode
             $"| {size:N0} | {heap.ObjectCount:N0} | {capture:0} | {total - capture:0} | {total:0} | {heap.ObjectCount / (total / 1000):N0} | {perObject:0} | {rssPerObject:0} |"));
         LinkedHeap.Release();
         return 0;
-    }
-
-    /// <summary>Peak resident set of this process (VmHWM), or -1 where /proc is not available.</summary>
-    private static long PeakRss()
-    {
-        try
-        {
-            string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return -1;
-        }
     }
 }

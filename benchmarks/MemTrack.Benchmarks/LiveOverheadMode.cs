@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
+using static MemTrack.Benchmarks.BenchStatistics;
 
 namespace MemTrack.Benchmarks;
 
@@ -67,7 +68,7 @@ internal static class LiveOverheadMode
             CultureInfo.InvariantCulture,
             $"MemTrack live-tracking overhead, {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}; {RuntimeInformation.FrameworkDescription}, " +
             $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} processors; GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, " +
-            $"latency mode {GCSettings.LatencyMode}; load average {LoadAverage()}"));
+            $"latency mode {GCSettings.LatencyMode}; load average {Machine.LoadAverage()}"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Depth {Depth}; {WarmupRounds} warm-up + {rounds} measured rounds per mode, interleaved (order rotated every round); " +
@@ -79,7 +80,7 @@ internal static class LiveOverheadMode
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Load average at the end: {LoadAverage()}");
+        Console.WriteLine($"Load average at the end: {Machine.LoadAverage()}");
         return 0;
     }
 
@@ -279,29 +280,6 @@ internal static class LiveOverheadMode
         Mode.TracedNoLive => $"depth {Depth}, no live tracking",
         _ => $"depth {Depth}, live tracking",
     };
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n == 0 ? double.NaN : (sorted[(n - 1) / 2] + sorted[n / 2]) / 2;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "n/a";
-        }
-    }
 
     private sealed record Workload(string Name, string Description, Func<object> Run);
 

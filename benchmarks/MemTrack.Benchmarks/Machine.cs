@@ -21,10 +21,16 @@ internal static class Machine
     /// <summary>Anonymous resident memory of this process in bytes (RssAnon of /proc/self/status: heaps, not mapped files), or -1.</summary>
     public static long ResidentAnonymousBytes() => StatusBytes("RssAnon");
 
-    /// <summary>A "name:   123 kB" line of /proc/self/status in bytes, or -1.</summary>
-    private static long StatusBytes(string name)
+    /// <summary>Peak resident set of this process in bytes (VmHWM of /proc/self/status), or -1.</summary>
+    public static long PeakResidentBytes() => StatusBytes("VmHWM");
+
+    /// <summary>Peak resident set of another process in bytes (VmHWM of /proc/pid/status), or -1 (e.g. it has exited).</summary>
+    public static long PeakResidentBytes(int processId) => StatusBytes("VmHWM", $"/proc/{processId}/status");
+
+    /// <summary>A "name:   123 kB" line of a /proc status file in bytes, or -1.</summary>
+    private static long StatusBytes(string name, string statusPath = "/proc/self/status")
     {
-        foreach (string line in (TryRead("/proc/self/status") ?? string.Empty).Split('\n'))
+        foreach (string line in (TryRead(statusPath) ?? string.Empty).Split('\n'))
         {
             if (line.StartsWith(name + ":", StringComparison.Ordinal))
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using static MemTrack.Benchmarks.BenchFormat;
+using static MemTrack.Benchmarks.BenchStatistics;
 
 namespace MemTrack.Benchmarks;
 
@@ -195,13 +196,6 @@ internal static class SoakMode
             Invariant($"RSS grew {SignedPercent(rssGrowth, 1)} over the last two thirds ({SignedPercent(rssMiddle, 1)} in the middle third, {SignedPercent(rssLastThird, 1)} in the last third; levelled off = under {RssLastThirdLimit:P0} in the last third): {(rssOk ? "levelled off" : "NOT levelled off")}."));
         return tracerOk && rssOk;
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2;
-    }
-
 
     private sealed record Row(
         double ElapsedSeconds,

@@ -11,13 +11,16 @@ internal static class BackgroundFaults
     /// <summary>Repeated decode errors and lost events are logged at most this often (the first one at once).</summary>
     public static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>What a user does after the tracer failed, ending every message that says it did.</summary>
+    public const string RestartHint = "Call MemTracker.Stop() and MemTracker.Start() to trace again.";
+
     private static MemTrackDiagnostics Log => MemTrackDiagnostics.Log;
 
     /// <summary>The reader stopped on <paramref name="error"/>: the tracer has failed.</summary>
     public static void ReaderFailed(HealthMonitor health, Exception error)
     {
         string message = $"The tracer's reader failed ({Describe(error)}), so tracing has stopped: snapshots throw MemTrackException. "
-            + "Call MemTracker.Stop() and MemTracker.Start() to trace again.";
+            + RestartHint;
         if (health.OnFailed(message, error) && Log.IsEnabled())
         {
             Log.ReaderFailed(Describe(error));
@@ -28,7 +31,7 @@ internal static class BackgroundFaults
     public static void SessionEnded(HealthMonitor health)
     {
         const string message = "The runtime ended the tracing session without MemTracker.Stop() (a diagnostics tool stopped it, or "
-            + "its connection broke), so tracing has stopped: snapshots throw MemTrackException. Call MemTracker.Stop() and MemTracker.Start() to trace again.";
+            + "its connection broke), so tracing has stopped: snapshots throw MemTrackException. " + RestartHint;
         if (health.OnFailed(message, null) && Log.IsEnabled())
         {
             Log.SessionEnded(message);

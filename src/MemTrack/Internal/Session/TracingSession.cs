@@ -487,7 +487,7 @@ internal sealed class TracingSession : IDisposable
         if (_failure is Exception failure)
         {
             return new MemTrackException(
-                $"The tracer's reader failed ({failure.GetType().Name}: {failure.Message}); see MemTracker.Health. Call MemTracker.Stop() and MemTracker.Start() to trace again.",
+                $"The tracer's reader failed ({BackgroundFaults.Describe(failure)}); see MemTracker.Health. {BackgroundFaults.RestartHint}",
                 failure);
         }
 
@@ -498,6 +498,6 @@ internal sealed class TracingSession : IDisposable
 
         return _stopping
             ? new MemTrackException(StoppedMessage)
-            : new MemTrackException("The tracing session ended under the tracer (see MemTracker.Health); call MemTracker.Stop() and MemTracker.Start() to trace again.");
+            : new MemTrackException("The tracing session ended under the tracer (see MemTracker.Health). " + BackgroundFaults.RestartHint);
     }
 }
