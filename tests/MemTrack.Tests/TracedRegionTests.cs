@@ -48,8 +48,11 @@ public sealed class TracedRegionTests : IDisposable
             Keep();
         }
 
-        // Young garbage counts as live until a GC collects its generation (how many are left depends on the gen0 budget
-        // and the machine's load: 1 MiB of it was seen once); a full collection makes "kept, not garbage" exact.
+        // Garbage counts as live until a GC that collected its generation did not report it; a sample whose event the
+        // reader gets after that GC's events counts until the next one (1.0 and 1.3 MiB of Churn's arrays were seen
+        // live after a single GC.Collect). Two full collections, as TakeSnapshot(collect: true) runs, make it exact.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         GC.Collect();
         IReadOnlyList<StatisticDiff> growth = trace.CompareToStart(KeyType.LineNo);
         StatisticDiff kept = growth[0];
