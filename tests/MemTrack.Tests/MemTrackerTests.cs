@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MemTrack.Tests.TestSupport;
 
 namespace MemTrack.Tests;
@@ -185,6 +186,32 @@ public sealed class MemTrackerTests : IDisposable
         Assert.Single(trace.Traceback);
         Assert.True(trace.Traceback.TotalFrames > 2, $"TotalFrames was {trace.Traceback.TotalFrames}");
     }
+
+    [Fact]
+    public void StacksThatDifferOnlyBelowTheDepthAreOneTraceWithTheLongestTotal()
+    {
+        MemTracker.Start(1);
+        var held = new List<byte[][]> { AllocateAfterRecursion(0) };
+        int shallow = ArraysTrace(MemTracker.TakeSnapshot()).Traceback.TotalFrames;
+        for (int extra = 1; extra <= 5; extra++)
+        {
+            held.Add(AllocateAfterRecursion(extra));
+        }
+
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        GC.KeepAlive(held);
+        Trace trace = ArraysTrace(snapshot);
+        Assert.Equal(60, trace.SampleCount);
+        Assert.Equal(shallow + 5, trace.Traceback.TotalFrames);
+        Assert.Equal(snapshot.Traces.Count, snapshot.Traces.Select(t => (t.Traceback, t.TypeName)).Distinct().Count());
+
+        static Trace ArraysTrace(Snapshot snapshot) =>
+            Assert.Single(snapshot.Traces, t => t.TypeName == "System.Byte[]" && t.Traceback[0].LineNumber == Workloads.ArraysLine);
+    }
+
+    /// <summary>Calls <see cref="Workloads.Arrays"/> (10 arrays of 1 MiB, each sampled almost surely) <paramref name="extra"/> calls deeper.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static byte[][] AllocateAfterRecursion(int extra) => extra == 0 ? Workloads.Arrays(10, 1 << 20) : AllocateAfterRecursion(extra - 1);
 
     [Fact]
     public void TracerOwnAllocationsNeverAppear()

@@ -1,6 +1,9 @@
 namespace MemTrack.Internal.Sites;
 
-/// <summary>Interns truncated stacks (<see cref="StackKey"/>) to small integer ids. Used only on the reader thread.</summary>
+/// <summary>
+/// Interns truncated stacks (<see cref="StackKey"/>) to small integer ids, one id per sequence of frames; the stored
+/// <see cref="StackKey.TotalFrames"/> is the longest stack seen with those frames. Used only on the reader thread.
+/// </summary>
 internal sealed class StackTable
 {
     private readonly Dictionary<StackKey, int> _ids = [];
@@ -16,6 +19,10 @@ internal sealed class StackTable
             id = _stacks.Count;
             _stacks.Add(key);
             _ids[key] = id;
+        }
+        else if (totalFrames > _stacks[id].TotalFrames)
+        {
+            _stacks[id] = _stacks[id].WithTotalFrames(totalFrames);
         }
 
         return id;

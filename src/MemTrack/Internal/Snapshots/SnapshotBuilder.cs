@@ -44,9 +44,9 @@ internal sealed class SnapshotBuilder(FrameResolver frames, StackTable stacks, S
 
     private Traceback GetTraceback(int stackId)
     {
-        if (!_tracebacks.TryGetValue(stackId, out Traceback? traceback))
+        StackKey key = stacks.Get(stackId);
+        if (!_tracebacks.TryGetValue(stackId, out Traceback? traceback) || traceback.TotalFrames != key.TotalFrames)
         {
-            StackKey key = stacks.Get(stackId);
             var list = new Frame[key.FrameIds.Length];
             for (int i = 0; i < list.Length; i++)
             {

@@ -60,13 +60,24 @@ public sealed class SiteTableTests
         var stacks = new StackTable();
         int a = stacks.Intern([1, 2, 3], 5);
         int b = stacks.Intern([1, 2, 3], 5);
-        int c = stacks.Intern([1, 2, 3], 4);
         int d = stacks.Intern([1, 2], 5);
         Assert.Equal(a, b);
-        Assert.NotEqual(a, c);
         Assert.NotEqual(a, d);
-        Assert.Equal(3, stacks.Count);
+        Assert.Equal(2, stacks.Count);
         Assert.Equal(5, stacks.Get(a).TotalFrames);
+    }
+
+    [Fact]
+    public void StacksThatDifferOnlyBelowTheTruncationAreOneSiteWithTheLongestTotal()
+    {
+        var stacks = new StackTable();
+        int a = stacks.Intern([1, 2, 3], 5);
+        int deeper = stacks.Intern([1, 2, 3], 9);
+        int shallower = stacks.Intern([1, 2, 3], 4);
+        Assert.Equal(a, deeper);
+        Assert.Equal(a, shallower);
+        Assert.Equal(1, stacks.Count);
+        Assert.Equal(9, stacks.Get(a).TotalFrames);
     }
 
     [Fact]
