@@ -50,6 +50,9 @@ internal sealed class HeapGraph
 
     public int NodeCount => Addresses.Length;
 
+    /// <summary>The same graph (its arrays shared) with other roots: the capture's roots named more precisely, or added.</summary>
+    public HeapGraph WithRoots(HeapRoot[] roots) => new(Addresses, Sizes, Types, TypeNames, EdgeStart, EdgeTargets, roots, OwnTypes);
+
     public int EdgeCount => EdgeTargets.Length;
 
     public long TotalSize { get; }
