@@ -27,6 +27,12 @@ namespace MemTrack;
 /// through them stays in. <see cref="ObjectCount"/>, <see cref="ReferenceCount"/> and <see cref="TotalSize"/> count the
 /// whole heap, own objects included.
 /// </para>
+/// <para>
+/// Sizes are what the GC allocated: each object's size rounded up to the pointer size (a <c>byte[1]</c> is 32 B on
+/// 64-bit). In a capture of the current process, root paths name static fields by declaring type, statics of generic
+/// types by their instantiation and <c>[ThreadStatic]</c> fields as <see cref="RootKind.ThreadStaticField"/>
+/// (see <see cref="RootKind"/> for what stays unnamed).
+/// </para>
 /// </remarks>
 public sealed class HeapSnapshot
 {
