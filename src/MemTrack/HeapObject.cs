@@ -17,7 +17,10 @@ public sealed class HeapObject : IEquatable<HeapObject>
     /// <summary>The type as the runtime names it.</summary>
     public string TypeName => Snapshot.Graph.TypeName(Node);
 
-    /// <summary>Its shallow size in bytes, header included.</summary>
+    /// <summary>
+    /// Its shallow size in bytes, header included, as the GC allocated it: rounded up to the pointer size (a
+    /// <c>byte[1]</c> is 32 B on 64-bit), so sizes add up to what <c>GC.GetAllocatedBytesForCurrentThread</c> counted.
+    /// </summary>
     public long Size => Snapshot.Graph.Sizes[Node];
 
     internal HeapSnapshot Snapshot { get; }

@@ -27,6 +27,12 @@ namespace MemTrack;
 /// through them stays in. <see cref="ObjectCount"/>, <see cref="ReferenceCount"/> and <see cref="TotalSize"/> count the
 /// whole heap, own objects included.
 /// </para>
+/// <para>
+/// Sizes are what the GC allocated: each object's size rounded up to the pointer size (a <c>byte[1]</c> is 32 B on
+/// 64-bit). In a capture of the current process, root paths name static fields by declaring type, statics of generic
+/// types by their instantiation and <c>[ThreadStatic]</c> fields as <see cref="RootKind.ThreadStaticField"/>
+/// (see <see cref="RootKind"/> for what stays unnamed).
+/// </para>
 /// </remarks>
 public sealed class HeapSnapshot
 {
@@ -129,26 +135,13 @@ public sealed class HeapSnapshot
     /// <see cref="MemTracker"/> tracing with live tracking during the capture; only sampled objects are seen, and the
     /// counts are estimates with margins.
     /// </summary>
-    /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>.</param>
+    /// <param name="typeName">The type, in any of the spellings <see cref="ObjectsOfType(string)"/> accepts; a short name gives the sites of every type of that name.</param>
     /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
     /// <exception cref="InvalidOperationException">The tracer was not running with live tracking during the capture, or the capture is of another process.</exception>
     public IReadOnlyList<HeapAllocationSite> AllocationSites(string typeName)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeName);
-        if (_processId != Environment.ProcessId)
-        {
-            throw new InvalidOperationException(FormattableString.Invariant(
-                $"This heap capture is of another process ({_processId}): allocation sites join a capture to this process's tracer samples, so only captures of the current process have them."));
-        }
-
-        if (_sampled is null)
-        {
-            throw new InvalidOperationException(
-                "This heap capture has no allocation sites: start MemTracker (with MemTrackerOptions.TrackLiveObjects = true, the default) before HeapSnapshot.Capture.");
-        }
-
-        int type = Graph.TypeIndexOf(typeName);
-        return type < 0 ? [] : AllocationSiteJoin.SitesOfType(Graph, _sampled, _sampledNodes, type);
+        return AllocationSitesOf(Graph.TypeIndicesMatching(typeName));
     }
 
     /// <summary>Where the live objects of exactly <paramref name="type"/> were allocated and what holds them (see <see cref="AllocationSites(string)"/>).</summary>
@@ -157,7 +150,7 @@ public sealed class HeapSnapshot
     public IReadOnlyList<HeapAllocationSite> AllocationSites(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return AllocationSites(RuntimeTypeName.Of(type));
+        return AllocationSitesOf(ExactType(type));
     }
 
     /// <summary>
@@ -211,32 +204,34 @@ public sealed class HeapSnapshot
     }
 
     /// <summary>
-    /// The objects of a type, by the runtime's name for it (objgraph's <c>by_type</c>), without MemTrack's own objects;
-    /// empty when there are none.
+    /// The objects of a type, by name (objgraph's <c>by_type</c>), without MemTrack's own objects; empty when there
+    /// are none.
     /// </summary>
-    /// <param name="typeName">As in <see cref="TypeStatistic.TypeName"/>, e.g. <c>MyApp.Order</c> or <c>System.Byte[]</c>.</param>
+    /// <remarks>
+    /// <para>The name may be spelled:</para>
+    /// <list type="bullet">
+    /// <item>as <see cref="TypeStatistic.TypeName"/> and <c>Type.ToString()</c> spell it: <c>MyApp.Order</c>,
+    /// <c>MyApp.Outer+Inner</c>, <c>MyApp.Box`1[System.Int32]</c>, <c>System.Byte[]</c>;</item>
+    /// <item>as <c>Type.FullName</c> (generic arguments assembly-qualified, <c>MyApp.Box`1[[System.Int32, System.Private.CoreLib, ...]]</c>)
+    /// or <c>Type.AssemblyQualifiedName</c>: assembly names are ignored, so a type of that name from any assembly matches;</item>
+    /// <item>in C#: <c>MyApp.Outer.Inner</c>, <c>MyApp.Box&lt;int&gt;</c>, <c>Dictionary&lt;string, List&lt;int&gt;&gt;</c>,
+    /// <c>int[]</c>, <c>int?</c> (keyword aliases are read as their <c>System</c> types);</item>
+    /// <item>without namespace or outer type (<c>Order</c>, <c>Inner</c>, <c>Box&lt;int&gt;</c>): it matches every type
+    /// of that short name, whatever its namespace, and the objects of all of them are returned.</item>
+    /// </list>
+    /// <para>
+    /// Generic arguments follow the same rules (<c>List&lt;Order&gt;</c> matches <c>System.Collections.Generic.List`1[MyApp.Order]</c>).
+    /// A generic type is named with its arguments: <c>Box`1</c> or <c>Box&lt;&gt;</c> alone matches no
+    /// instantiation. <c>.</c> and <c>+</c> both separate nested types. A name that is none of these spellings
+    /// matches only a type named exactly so.
+    /// </para>
+    /// </remarks>
+    /// <param name="typeName">The type's name, e.g. <c>MyApp.Order</c>, <c>Order</c>, <c>System.Byte[]</c> or <c>Dictionary&lt;string, int&gt;</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="typeName"/> is null or empty.</exception>
     public IReadOnlyList<HeapObject> ObjectsOfType(string typeName)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeName);
-        int type = Graph.TypeIndexOf(typeName);
-        var result = new List<HeapObject>();
-        if (type < 0)
-        {
-            return result;
-        }
-
-        int[] types = Graph.Types;
-        bool[] own = Graph.IsOwn;
-        for (int node = 0; node < types.Length; node++)
-        {
-            if (types[node] == type && !own[node])
-            {
-                result.Add(new HeapObject(this, node));
-            }
-        }
-
-        return result;
+        return ObjectsOf(Graph.TypeIndicesMatching(typeName));
     }
 
     /// <summary>The objects of exactly <paramref name="type"/> (not of derived types), without MemTrack's own objects; empty when there are none.</summary>
@@ -244,7 +239,7 @@ public sealed class HeapSnapshot
     public IReadOnlyList<HeapObject> ObjectsOfType(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return ObjectsOfType(RuntimeTypeName.Of(type));
+        return ObjectsOf(ExactType(type));
     }
 
     /// <summary>
@@ -322,6 +317,57 @@ public sealed class HeapSnapshot
         {
             return null;
         }
+    }
+
+    /// <summary>The heap's type of exactly <paramref name="type"/>, by its heap name; none when no object of it is in the capture.</summary>
+    private int[] ExactType(Type type)
+    {
+        int index = Graph.TypeIndexOf(RuntimeTypeName.Of(type));
+        return index < 0 ? [] : [index];
+    }
+
+    private List<HeapObject> ObjectsOf(int[] typeIndices)
+    {
+        var result = new List<HeapObject>();
+        if (typeIndices.Length == 0)
+        {
+            return result;
+        }
+
+        bool[] wanted = new bool[Graph.TypeNames.Length];
+        foreach (int t in typeIndices)
+        {
+            wanted[t] = true;
+        }
+
+        int[] types = Graph.Types;
+        bool[] own = Graph.IsOwn;
+        for (int node = 0; node < types.Length; node++)
+        {
+            if (wanted[types[node]] && !own[node])
+            {
+                result.Add(new HeapObject(this, node));
+            }
+        }
+
+        return result;
+    }
+
+    private List<HeapAllocationSite> AllocationSitesOf(int[] typeIndices)
+    {
+        if (_processId != Environment.ProcessId)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant(
+                $"This heap capture is of another process ({_processId}): allocation sites join a capture to this process's tracer samples, so only captures of the current process have them."));
+        }
+
+        if (_sampled is null)
+        {
+            throw new InvalidOperationException(
+                "This heap capture has no allocation sites: start MemTracker (with MemTrackerOptions.TrackLiveObjects = true, the default) before HeapSnapshot.Capture.");
+        }
+
+        return typeIndices.Length == 0 ? [] : AllocationSiteJoin.SitesOfTypes(Graph, _sampled, _sampledNodes, typeIndices);
     }
 
     private int NodeOf(HeapObject target)

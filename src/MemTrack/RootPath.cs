@@ -19,8 +19,10 @@ public sealed class RootPath
     public RootKind RootKind { get; }
 
     /// <summary>
-    /// The root, as precisely as the runtime names it: <c>DeclaringType.field</c> for a static field, the handle kind
-    /// (<c>strong handle</c>, <c>pinned handle</c>), <c>finalization queue</c> or <c>thread stack</c>.
+    /// The root, as precisely as it can be named: <c>DeclaringType.field</c> for a static or thread-static field (see
+    /// <see cref="MemTrack.RootKind"/> for ambiguous names), the handle kind (<c>strong handle</c>, <c>pinned handle</c>,
+    /// or <c>runtime statics table (...)</c> for the runtime's own), <c>finalization queue</c>, <c>thread stack</c> or
+    /// <c>thread-static storage of a thread</c>.
     /// </summary>
     public string RootName { get; }
 

@@ -9,7 +9,7 @@ namespace MemTrack;
 /// </summary>
 /// <param name="TypeName">The type as the runtime names it, e.g. <c>System.Collections.Generic.List`1[MyApp.Order]</c>.</param>
 /// <param name="Count">Objects of the type.</param>
-/// <param name="Size">Their shallow size in bytes (object headers included).</param>
+/// <param name="Size">Their shallow size in bytes (object headers included, each object rounded up to the pointer size as the GC allocates it).</param>
 /// <param name="RetainedSize">
 /// Bytes that would be freed if all objects of the type died: their own sizes plus everything reachable only through
 /// them, each object counted once.

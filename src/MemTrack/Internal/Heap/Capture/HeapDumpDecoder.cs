@@ -112,7 +112,7 @@ internal sealed class HeapDumpDecoder
         for (int i = 0; i < data.Count; i++)
         {
             GCBulkNodeValues node = data.Values(i);
-            _builder.AddNode(node.Address, (long)node.Size, node.TypeID, (int)node.EdgeCount);
+            _builder.AddNode(node.Address, AlignedSize(node.Size, data.PointerSize), node.TypeID, (int)node.EdgeCount);
         }
     }
 
@@ -182,6 +182,16 @@ internal sealed class HeapDumpDecoder
                 _builder.AddDependent(edge.GCKeyNodeID, edge.GCValueNodeID);
             }
         }
+    }
+
+    /// <summary>
+    /// The bytes the GC allocated for an object: the runtime reports the unaligned size (a <c>byte[1]</c> as 25 B),
+    /// the GC rounds every object up to the pointer size (32 B on 64-bit), as <c>GC.GetAllocatedBytesForCurrentThread</c> counts it.
+    /// </summary>
+    internal static long AlignedSize(ulong size, int pointerSize)
+    {
+        ulong mask = (ulong)Math.Max(pointerSize, 4) - 1;
+        return (long)((size + mask) & ~mask);
     }
 
     private void CheckSequence(int index, ref int next)

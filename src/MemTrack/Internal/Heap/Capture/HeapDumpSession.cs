@@ -118,7 +118,7 @@ internal static class HeapDumpSession
 
         if (!self)
         {
-            return Build(builder, decoder.Types, new Dictionary<ulong, string>(), StaticFieldNames.Unresolved);
+            return Build(builder, decoder.Types, new Dictionary<ulong, string>(), self: false);
         }
 
         foreach ((ulong typeId, HeapTypeInfo type) in decoder.Types)
@@ -131,26 +131,35 @@ internal static class HeapDumpSession
             KnownModules[moduleId] = path;
         }
 
-        return Build(builder, KnownTypes, KnownModules, StaticFieldNames.Resolver());
+        return Build(builder, KnownTypes, KnownModules, self: true);
     }
 
     /// <summary>
     /// Names the types and builds the graph. Another process's types are described by this dump alone (its type ids
     /// are its own addresses, and the cache above is this process's), without module paths, so no metadata of this
-    /// process names them and none is MemTrack's own.
+    /// process names them and none is MemTrack's own. For this process, static roots are named from the loaded
+    /// metadata, and the statics the dump leaves unnamed (of generic types, thread statics) are added
+    /// (<see cref="RuntimeStaticRoots"/>).
     /// </summary>
-    private static HeapGraph Build(
-        HeapGraphBuilder builder,
-        IReadOnlyDictionary<ulong, HeapTypeInfo> types,
-        IReadOnlyDictionary<ulong, string> modules,
-        Func<string, string, (string Name, bool IsOwn)> staticName)
+    private static HeapGraph Build(HeapGraphBuilder builder, IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modules, bool self)
     {
         var namer = new HeapTypeNamer(types, modules);
+        var byName = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (ulong typeId in types.Keys)
         {
-            builder.AddType(typeId, namer.NameOf(typeId), namer.IsOwn(typeId));
+            string name = namer.NameOf(typeId);
+            builder.AddType(typeId, name, namer.IsOwn(typeId));
+            byName.TryAdd(name, typeId);
         }
 
-        return builder.Build(staticName);
+        if (!self)
+        {
+            return builder.Build(StaticFieldNames.Unresolved);
+        }
+
+        Type? TypeOf(string name) => byName.TryGetValue(name, out ulong typeId) ? namer.TypeOf(typeId) : null;
+        StaticFieldIndex[] indexes = StaticFieldNames.Loaded();
+        HeapGraph graph = builder.Build(StaticFieldNames.Resolver(indexes, TypeOf));
+        return RuntimeStaticRoots.Name(graph, indexes, TypeOf);
     }
 }

@@ -10,7 +10,8 @@ namespace MemTrack.Internal.Heap.Capture;
 /// <c>Dictionary`2+Entry</c> is <c>Entry</c>); this rebuilds <c>Ns.Outer+Inner</c> names from the metadata of the
 /// defining module (found through the module rundown and the loaded assemblies, read in place), with generic
 /// arguments and array elements named the same way. A type whose module cannot be read keeps the runtime's name.
-/// The same module-to-assembly mapping says which types are MemTrack's own (<see cref="IsOwn(ulong)"/>).
+/// The same module-to-assembly mapping says which types are MemTrack's own (<see cref="IsOwn(ulong)"/>) and finds
+/// the loaded type of a type id (<see cref="TypeOf(ulong)"/>).
 /// </summary>
 internal sealed class HeapTypeNamer
 {
@@ -21,6 +22,8 @@ internal sealed class HeapTypeNamer
     private readonly Dictionary<ulong, string> _names = [];
     private readonly HashSet<ulong> _ownModules = [];
     private readonly Dictionary<ulong, bool> _own = [];
+    private readonly Dictionary<ulong, Assembly> _assemblies = [];
+    private readonly Dictionary<ulong, Type?> _loaded = [];
 
     public HeapTypeNamer(IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modulePaths)
     {
@@ -42,6 +45,7 @@ internal sealed class HeapTypeNamer
                 continue;
             }
 
+            _assemblies[moduleId] = assembly;
             _modules[moduleId] = MetadataTypeNames.ReaderOf(assembly) is MetadataReader reader ? new MetadataTypeNames(reader) : null;
             if (OwnAssemblies.Contains(assembly))
             {
@@ -57,6 +61,71 @@ internal sealed class HeapTypeNamer
     /// with an own element or argument (<c>MemTrack.Trace[]</c>, <c>Dictionary`2[UInt64,HeapTypeInfo]</c>).
     /// </summary>
     public bool IsOwn(ulong typeId) => IsOwn(typeId, 0);
+
+    /// <summary>
+    /// The loaded type of a type id (its definition resolved in its module, instantiated with its arguments, or an
+    /// array of its element), or null when its module is not a loaded assembly of this process or it cannot be built.
+    /// </summary>
+    public Type? TypeOf(ulong typeId) => TypeOf(typeId, 0);
+
+    private Type? TypeOf(ulong typeId, int depth)
+    {
+        if (_loaded.TryGetValue(typeId, out Type? known))
+        {
+            return known;
+        }
+
+        Type? type = null;
+        if (depth < MaxNesting && _types.TryGetValue(typeId, out HeapTypeInfo? info))
+        {
+            try
+            {
+                type = Load(info, depth);
+            }
+            catch (Exception ex) when (ex is ArgumentException or TypeLoadException or BadImageFormatException or IOException or NotSupportedException)
+            {
+                type = null;
+            }
+        }
+
+        _loaded[typeId] = type;
+        return type;
+    }
+
+    private Type? Load(HeapTypeInfo info, int depth)
+    {
+        if (info.IsArray)
+        {
+            int rank = info.RuntimeName.Length - info.RuntimeName.LastIndexOf('[') - 1;
+            return info.Parameters.Length == 1 && TypeOf(info.Parameters[0], depth + 1) is Type element
+                ? (rank <= 1 ? element.MakeArrayType() : element.MakeArrayType(rank))
+                : null;
+        }
+
+        if ((info.Token >> 24) != 0x02 || !_assemblies.TryGetValue(info.ModuleId, out Assembly? assembly))
+        {
+            return null;
+        }
+
+        Type definition = assembly.ManifestModule.ResolveType(info.Token);
+        if (info.Parameters.Length == 0)
+        {
+            return definition;
+        }
+
+        var arguments = new Type[info.Parameters.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            if (TypeOf(info.Parameters[i], depth + 1) is not Type argument)
+            {
+                return null;
+            }
+
+            arguments[i] = argument;
+        }
+
+        return definition.MakeGenericType(arguments);
+    }
 
     private bool IsOwn(ulong typeId, int depth)
     {

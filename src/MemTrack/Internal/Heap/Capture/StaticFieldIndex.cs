@@ -1,16 +1,41 @@
+using System.Reflection;
+
 namespace MemTrack.Internal.Heap.Capture;
 
 /// <summary>
-/// The static fields one assembly declares, by field name, and whether it is one of the <see cref="OwnAssemblies"/>.
+/// The static fields one assembly declares, by field name, and whether it is one of the <see cref="OwnAssemblies"/>
+/// or of the runtime's shared framework.
 /// A class of MemTrack's own rather than a bare dictionary: <see cref="StaticFieldNames"/> keeps it as a
 /// <c>ConditionalWeakTable</c> value, which a heap capture sees as referenced from the (user-reachable) assembly
 /// object; an own type there stops the capture's user search, so the index is counted as MemTrack's.
 /// </summary>
-internal sealed class StaticFieldIndex(bool isOwnAssembly)
+internal sealed class StaticFieldIndex(Assembly assembly, bool isOwnAssembly, bool isFramework)
 {
     /// <summary>Whether the assembly is one of the <see cref="OwnAssemblies"/>.</summary>
     public bool IsOwnAssembly { get; } = isOwnAssembly;
 
-    /// <summary>Per field name, the declaring types and declared field types.</summary>
-    public Dictionary<string, List<(string DeclaringType, string FieldType)>> Fields { get; } = new(StringComparer.Ordinal);
+    /// <summary>Whether the assembly is part of the runtime's shared framework (its directory is CoreLib's).</summary>
+    public bool IsFramework { get; } = isFramework;
+
+    /// <summary>Per field name, its declarations.</summary>
+    public Dictionary<string, List<StaticFieldDeclaration>> Fields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The fields whose declaring type is generic and whose type mentions a type parameter (<c>List&lt;T&gt;</c>, <c>T[]</c>; not a bare <c>T</c>).</summary>
+    public List<StaticFieldDeclaration> GenericFields { get; } = [];
+
+    /// <summary>The <c>[ThreadStatic]</c> fields of non-generic types.</summary>
+    public List<StaticFieldDeclaration> ThreadStaticFields { get; } = [];
+
+    /// <summary>The field of a metadata token, through reflection; null when it cannot be loaded.</summary>
+    public FieldInfo? Resolve(int token)
+    {
+        try
+        {
+            return assembly.ManifestModule.ResolveField(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or TypeLoadException or BadImageFormatException or IOException or MissingMemberException)
+        {
+            return null;
+        }
+    }
 }

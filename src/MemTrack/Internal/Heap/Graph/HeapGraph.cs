@@ -11,6 +11,7 @@ internal sealed class HeapGraph
     private DominatorTree? _dominators;
     private RootPaths? _rootPaths;
     private bool[]? _isOwn;
+    private TypeNamePattern?[]? _typePatterns;
 
     /// <summary>A graph over the given arrays; <c>ownTypes</c> flags the types of <see cref="OwnTypes"/>, null when none is own.</summary>
     public HeapGraph(ulong[] addresses, long[] sizes, int[] types, string[] typeNames, int[] edgeStart, int[] edgeTargets, HeapRoot[] roots, bool[]? ownTypes = null)
@@ -48,6 +49,9 @@ internal sealed class HeapGraph
     }
 
     public int NodeCount => Addresses.Length;
+
+    /// <summary>The same graph (its arrays shared) with other roots: the capture's roots named more precisely, or added.</summary>
+    public HeapGraph WithRoots(HeapRoot[] roots) => new(Addresses, Sizes, Types, TypeNames, EdgeStart, EdgeTargets, roots, OwnTypes);
 
     public int EdgeCount => EdgeTargets.Length;
 
@@ -120,6 +124,37 @@ internal sealed class HeapGraph
 
     /// <summary>The index of <paramref name="typeName"/> in <see cref="TypeNames"/>, or -1.</summary>
     public int TypeIndexOf(string typeName) => Array.IndexOf(TypeNames, typeName);
+
+    /// <summary>
+    /// The indices in <see cref="TypeNames"/> of every type <paramref name="name"/> names, in any spelling
+    /// <see cref="TypeNamePattern"/> reads (a name without namespace names every type of that short name); a name it
+    /// cannot read matches only itself.
+    /// </summary>
+    public int[] TypeIndicesMatching(string name)
+    {
+        if (TypeNamePattern.Parse(name) is not TypeNamePattern pattern)
+        {
+            int exact = TypeIndexOf(name);
+            return exact < 0 ? [] : [exact];
+        }
+
+        TypeNamePattern?[] types;
+        lock (_gate)
+        {
+            types = _typePatterns ??= [.. TypeNames.Select(TypeNamePattern.Parse)];
+        }
+
+        var matches = new List<int>();
+        for (int t = 0; t < types.Length; t++)
+        {
+            if (types[t] is TypeNamePattern type ? pattern.Matches(type) : TypeNames[t] == name)
+            {
+                matches.Add(t);
+            }
+        }
+
+        return [.. matches];
+    }
 
     /// <summary>
     /// Breadth-first from the first <paramref name="tail"/> nodes of <paramref name="queue"/> (already marked), marking

@@ -26,27 +26,27 @@ internal static class AllocationSiteJoin
         return nodes;
     }
 
-    public static List<HeapAllocationSite> SitesOfType(HeapGraph graph, IReadOnlyList<SampledObject> sampled, int[] nodes, int type)
+    /// <summary>The sites of the sampled objects of the given types (indices into <see cref="HeapGraph.TypeNames"/>), largest size first.</summary>
+    public static List<HeapAllocationSite> SitesOfTypes(HeapGraph graph, IReadOnlyList<SampledObject> sampled, int[] nodes, int[] types)
     {
-        var groups = new Dictionary<(Traceback Traceback, string Holder), (RootKind? Kind, SampleStats Stats)>();
+        var groups = new Dictionary<(int Type, Traceback Traceback, string Holder), (RootKind? Kind, SampleStats Stats)>();
         for (int i = 0; i < nodes.Length; i++)
         {
             int node = nodes[i];
-            if (node < 0 || graph.Types[node] != type)
+            if (node < 0 || Array.IndexOf(types, graph.Types[node]) < 0)
             {
                 continue;
             }
 
             HeapRoot? root = graph.RootPaths.RootOf(node);
-            var key = (sampled[i].Traceback, root?.Name ?? Unreached);
+            var key = (graph.Types[node], sampled[i].Traceback, root?.Name ?? Unreached);
             (RootKind? kind, SampleStats stats) = groups.GetValueOrDefault(key);
             stats.Add(sampled[i].Size);
             groups[key] = (root?.Kind, stats);
         }
 
-        string typeName = graph.TypeNames[type];
         var sites = groups
-            .Select(g => new HeapAllocationSite(typeName, g.Key.Traceback, g.Key.Holder, g.Value.Kind, g.Value.Stats))
+            .Select(g => new HeapAllocationSite(graph.TypeNames[g.Key.Type], g.Key.Traceback, g.Key.Holder, g.Value.Kind, g.Value.Stats))
             .ToList();
         sites.Sort((a, b) => b.Size.CompareTo(a.Size));
         return sites;

@@ -47,4 +47,58 @@ public sealed class StaticFieldNamesTests
         Assert.Equal("s_declaredNowhere_4711 (holding System.String)", name);
         Assert.False(isOwn);
     }
+
+    [Fact]
+    public void Among_fields_of_one_name_the_one_whose_declared_type_the_object_fits_is_chosen()
+    {
+        Type held = typeof(List<StaticFieldNamesTests>);
+        Func<string, Type?> typeOf = name => name == RuntimeTypeName.Of(held) ? held : null;
+
+        (string byInterface, _) = StaticFieldNames.Resolver(typeOf)(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
+        (string unresolved, _) = StaticFieldNames.Resolver()(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
+
+        Assert.Equal(typeof(InterfaceTyped).FullName + "." + nameof(InterfaceTyped.Instance), byInterface);
+        Assert.NotEqual(byInterface, unresolved);
+    }
+
+    [Fact]
+    public void An_ambiguous_name_lists_every_user_candidate_first_and_cuts_only_the_framework_ones()
+    {
+        var framework = new StaticFieldIndex(typeof(object).Assembly, isOwnAssembly: false, isFramework: true);
+        var user = new StaticFieldIndex(typeof(StaticFieldNamesTests).Assembly, isOwnAssembly: false, isFramework: false);
+        (string, StaticFieldDeclaration)[] candidates =
+        [
+            .. Enumerable.Range(0, 7).Select(i => Declaration(framework, "System.Framework" + i)),
+            .. Enumerable.Range(0, 3).Select(i => Declaration(user, "User.Type" + i)),
+        ];
+
+        (string onlyUser, bool isOwn) = StaticFieldNames.Describe(candidates);
+        (string onlyFramework, _) = StaticFieldNames.Describe(candidates[..7]);
+
+        Assert.Equal("Instance (declared by one of: User.Type0, User.Type1, User.Type2)", onlyUser);
+        Assert.False(isOwn);
+        Assert.Equal("Instance (declared by one of: System.Framework0, System.Framework1, System.Framework2, System.Framework3, System.Framework4, ...)", onlyFramework);
+    }
+
+    [Theory]
+    [InlineData(typeof(IList<int>), typeof(List<int>), true)]
+    [InlineData(typeof(object), typeof(string), true)]
+    [InlineData(typeof(IEnumerable<string>), typeof(List<int>), false)]
+    [InlineData(typeof(List<>), typeof(List<string>), true)]
+    [InlineData(typeof(IList<>), typeof(List<string>), true)]
+    [InlineData(typeof(IDictionary<,>), typeof(List<string>), false)]
+    public void A_field_type_with_type_parameters_fits_the_instantiations_of_its_definition(Type fieldType, Type objectType, bool fits)
+    {
+        Assert.Equal(fits, StaticFieldNames.Fits(fieldType, objectType));
+    }
+
+    private static (string, StaticFieldDeclaration) Declaration(StaticFieldIndex index, string declaringType) =>
+        (declaringType, new StaticFieldDeclaration(index, declaringType, "Instance", "System.Object", 0, inGenericType: false, isThreadStatic: false));
+
+    private static class InterfaceTyped
+    {
+#pragma warning disable CS0649 // only its declaration is read, from metadata
+        public static IList<StaticFieldNamesTests>? Instance;
+#pragma warning restore CS0649
+    }
 }

@@ -1,0 +1,50 @@
+using System.Reflection;
+
+namespace MemTrack.Internal.Heap.Capture;
+
+/// <summary>One static field as an assembly's metadata declares it; resolved through reflection only when needed.</summary>
+/// <param name="index">The index of the declaring assembly (which resolves the field and says whose it is).</param>
+/// <param name="declaringType">The declaring type's heap name (a generic one by its definition, <c>Ns.Registry`1</c>).</param>
+/// <param name="name">The field's name.</param>
+/// <param name="fieldType">The declared field type's heap name; type parameters as <c>!0</c>, <c>!1</c>.</param>
+/// <param name="token">The field's metadata token.</param>
+/// <param name="inGenericType">Declared by a generic type definition (or a type nested in one).</param>
+/// <param name="isThreadStatic">Marked <c>[ThreadStatic]</c>.</param>
+internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string declaringType, string name, string fieldType, int token, bool inGenericType, bool isThreadStatic)
+{
+    private FieldInfo? _field;
+    private bool _resolved;
+
+    public StaticFieldIndex Index { get; } = index;
+
+    public string DeclaringType { get; } = declaringType;
+
+    public string Name { get; } = name;
+
+    public string FieldType { get; } = fieldType;
+
+    public bool InGenericType { get; } = inGenericType;
+
+    public bool IsThreadStatic { get; } = isThreadStatic;
+
+    /// <summary>Declared outside the runtime's shared framework and outside MemTrack: the user's code.</summary>
+    public bool IsUser => !Index.IsFramework && !Index.IsOwnAssembly;
+
+    /// <summary>
+    /// The field through reflection (which loads its declaring type, without running its static constructor), or null
+    /// when it cannot be loaded. Resolved once.
+    /// </summary>
+    public FieldInfo? Field
+    {
+        get
+        {
+            if (!_resolved)
+            {
+                _field = Index.Resolve(token);
+                _resolved = true;
+            }
+
+            return _field;
+        }
+    }
+}
