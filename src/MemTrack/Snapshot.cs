@@ -62,8 +62,11 @@ public sealed class Snapshot
     /// <summary>Loads a snapshot written by <see cref="Dump"/>.</summary>
     /// <param name="path">File to read.</param>
     /// <returns>The snapshot.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, truncated, corrupt, or of an unsupported version.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, its directory does not exist, or the path is a directory.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is empty, truncated, corrupt, or of an unsupported version. The header is checked before the rest of the
+    /// file is read, so a file that is not a snapshot is rejected without reading it all.
+    /// </exception>
     public static Snapshot Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -30,6 +30,7 @@ internal sealed class Tracer : IDisposable
 
     private readonly FrameResolver _frames = new();
     private readonly StackTable _stacks = new();
+    private readonly CollectibleAssemblyWatch _collectible = new();
     private readonly SiteTable _sites;
     private readonly TrackedObjectTable? _liveObjects;
     private readonly GcLivenessTracker? _liveness;
@@ -58,7 +59,7 @@ internal sealed class Tracer : IDisposable
             _liveness = new GcLivenessTracker(_liveObjects);
         }
 
-        _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, options.Depth, options.HideFrameworkFrames);
+        _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, _collectible, options.Depth, options.HideFrameworkFrames);
         _builder = new SnapshotBuilder(_frames, _stacks, _sites, _decoder);
         _health = new HealthMonitor();
         try
@@ -256,6 +257,7 @@ internal sealed class Tracer : IDisposable
         _health.Close();
         _session?.Dispose();
         _frames.Dispose();
+        _collectible.Dispose();
     }
 
     /// <summary>Runs work after every event written before the call: on the reader, or here under a lock without a session.</summary>

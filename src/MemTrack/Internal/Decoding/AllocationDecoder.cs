@@ -10,9 +10,11 @@ namespace MemTrack.Internal.Decoding;
 /// Turns AllocationSampled events into site-table samples: walks the event's interned call stack, resolves and
 /// interns the frames, hides framework frames at the top, truncates to the depth, and adds the sample to the site
 /// of (stack, type); with live tracking, the sampled object is tracked until it dies. Stacks are cached per TraceLog
-/// call-stack index, so a repeated stack costs one lookup. Used only on the reader thread.
+/// call-stack index, so a repeated stack costs one lookup; each type id is named once (<see cref="AllocatedTypeNames"/>).
+/// Used only on the reader thread.
 /// </summary>
-internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, StackTable stacks, TrackedObjectTable? liveObjects, int depth, bool hideFrameworkFrames)
+internal sealed class AllocationDecoder(
+    FrameResolver frames, SiteTable sites, StackTable stacks, TrackedObjectTable? liveObjects, CollectibleAssemblyWatch collectible, int depth, bool hideFrameworkFrames)
 {
     /// <summary>Stack id of samples without a stack.</summary>
     private const int NoStackId = -1;
@@ -75,8 +77,7 @@ internal sealed class AllocationDecoder(FrameResolver frames, SiteTable sites, S
         if (!_typeIdByTypeHandle.TryGetValue(handle, out int typeId))
         {
             typeId = _typeNames.Count;
-            string name = data.TypeName;
-            _typeNames.Add(string.IsNullOrEmpty(name) ? "<unknown type>" : name);
+            _typeNames.Add(AllocatedTypeNames.Of(handle, data.TypeName, collectible));
             _typeIdByTypeHandle[handle] = typeId;
         }
 

@@ -15,6 +15,7 @@ internal sealed class PdbLineReader : IDisposable
     private readonly PEReader? _peReader;
     private readonly MetadataReaderProvider? _pdbProvider;
     private readonly MetadataReader? _pdb;
+    private Dictionary<MethodDefinitionHandle, MethodDefinitionHandle>? _moveNextByKickoff;
 
     private PdbLineReader(PEReader? peReader, MetadataReaderProvider? pdbProvider)
     {
@@ -54,7 +55,9 @@ internal sealed class PdbLineReader : IDisposable
     /// <summary>
     /// The line of <paramref name="ilOffset"/> in the method; line 0 in the method's file when the offset is negative
     /// (optimized code can have native ranges the IL map leaves unmapped) or precedes every sequence point; null when
-    /// the method has no sequence point or the module no PDB.
+    /// the method has no sequence point or the module no PDB. The kickoff method of a state machine (an async method
+    /// or iterator: the stub that creates the state machine, allocating it in Debug builds, and starts it) has no
+    /// sequence points: it gets its <c>MoveNext</c>'s file and first line, the method's opening brace.
     /// </summary>
     public SourceLocation? Find(int methodToken, int ilOffset)
     {
@@ -66,32 +69,14 @@ internal sealed class PdbLineReader : IDisposable
         try
         {
             var handle = MetadataTokens.MethodDefinitionHandle(methodToken & 0x00FFFFFF);
-            MethodDebugInformation info = _pdb.GetMethodDebugInformation(handle);
-            SequencePoint? first = null;
-            SequencePoint? best = null;
-            foreach (SequencePoint point in info.GetSequencePoints())
+            if (Locate(handle, ilOffset) is var (first, best))
             {
-                if (point.IsHidden)
-                {
-                    continue;
-                }
-
-                first ??= point;
-                if (ilOffset < 0 || point.Offset > ilOffset)
-                {
-                    break;
-                }
-
-                best = point;
+                return best is { } found ? LocationOf(found, found.StartLine) : LocationOf(first, 0);
             }
 
-            if ((best ?? first) is not SequencePoint found)
-            {
-                return null;
-            }
-
-            string file = _pdb.GetString(_pdb.GetDocument(found.Document).Name);
-            return new SourceLocation(file, best is null ? 0 : found.StartLine);
+            return MoveNextOf(handle) is { } moveNext && Locate(moveNext, -1) is (SequencePoint opening, _)
+                ? LocationOf(opening, opening.StartLine)
+                : null;
         }
         catch (Exception ex) when (ex is BadImageFormatException or ArgumentException or InvalidOperationException)
         {
@@ -103,6 +88,55 @@ internal sealed class PdbLineReader : IDisposable
     {
         _pdbProvider?.Dispose();
         _peReader?.Dispose();
+    }
+
+    /// <summary>
+    /// The method's first non-hidden sequence point and the last one at or before <paramref name="ilOffset"/> (none when
+    /// the offset is negative or precedes them all); null when the method has no non-hidden sequence point.
+    /// </summary>
+    private (SequencePoint First, SequencePoint? Best)? Locate(MethodDefinitionHandle method, int ilOffset)
+    {
+        SequencePoint? first = null;
+        SequencePoint? best = null;
+        foreach (SequencePoint point in _pdb!.GetMethodDebugInformation(method).GetSequencePoints())
+        {
+            if (point.IsHidden)
+            {
+                continue;
+            }
+
+            first ??= point;
+            if (ilOffset < 0 || point.Offset > ilOffset)
+            {
+                break;
+            }
+
+            best = point;
+        }
+
+        return first is { } found ? (found, best) : null;
+    }
+
+    private SourceLocation LocationOf(SequencePoint point, int line) => new(_pdb!.GetString(_pdb.GetDocument(point.Document).Name), line);
+
+    /// <summary>The <c>MoveNext</c> of the state machine whose kickoff method this is (the PDB's StateMachineMethod table), if any.</summary>
+    private MethodDefinitionHandle? MoveNextOf(MethodDefinitionHandle kickoff)
+    {
+        if (_moveNextByKickoff is null)
+        {
+            // The table maps MoveNext -> kickoff; built reversed once per module, on the first method without lines.
+            _moveNextByKickoff = [];
+            foreach (MethodDebugInformationHandle method in _pdb!.MethodDebugInformation)
+            {
+                MethodDefinitionHandle start = _pdb.GetMethodDebugInformation(method).GetStateMachineKickoffMethod();
+                if (!start.IsNil)
+                {
+                    _moveNextByKickoff[start] = method.ToDefinitionHandle();
+                }
+            }
+        }
+
+        return _moveNextByKickoff.TryGetValue(kickoff, out MethodDefinitionHandle moveNext) ? moveNext : null;
     }
 
     private static Stream? OpenIfExists(string path) => File.Exists(path) ? File.OpenRead(path) : null;

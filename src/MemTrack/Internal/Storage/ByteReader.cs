@@ -10,13 +10,29 @@ namespace MemTrack.Internal.Storage;
 internal ref struct ByteReader
 {
     private readonly ReadOnlySpan<byte> _data;
+    private readonly int _length;
 
-    public ByteReader(ReadOnlySpan<byte> data) => _data = data;
+    public ByteReader(ReadOnlySpan<byte> data)
+        : this(data, data.Length)
+    {
+    }
+
+    /// <summary>
+    /// Reads the first bytes of an input of <paramref name="length"/> bytes (a file's head, before the rest is read):
+    /// counts are checked against the whole input; reading past the head is an error of the caller.
+    /// </summary>
+    public ByteReader(ReadOnlySpan<byte> head, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, head.Length);
+        _data = head;
+        _length = length;
+    }
 
     /// <summary>Offset of the next byte to read.</summary>
     public int Position { get; private set; }
 
-    public readonly int Remaining => _data.Length - Position;
+    /// <summary>Bytes of the whole input after <see cref="Position"/>.</summary>
+    public readonly int Remaining => _length - Position;
 
     /// <summary>The exception for a malformed file; the message says what is wrong and where.</summary>
     public static InvalidDataException Invalid(FormattableString problem, Exception? inner = null) =>
@@ -66,7 +82,7 @@ internal ref struct ByteReader
         long needed = ((long)count * minRecordBytes) + reservedBytes;
         return needed <= Remaining
             ? count
-            : throw Invalid($"truncated at byte {_data.Length} or corrupt: {count} {what}s at byte {at} need at least {needed} bytes, {Remaining} are left");
+            : throw Invalid($"truncated at byte {_length} or corrupt: {count} {what}s at byte {at} need at least {needed} bytes, {Remaining} are left");
     }
 
     /// <summary>Reads an <c>i32</c> index into a table of <paramref name="tableLength"/> entries.</summary>
@@ -81,11 +97,19 @@ internal ref struct ByteReader
 
     public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
 
+    /// <summary>The next bytes, at most <paramref name="count"/> (fewer at the end), without reading them.</summary>
+    public readonly ReadOnlySpan<byte> Peek(int count) => _data.Slice(Position, Math.Min(count, _data.Length - Position));
+
     private ReadOnlySpan<byte> Take(int count)
     {
         if (count > Remaining)
         {
-            throw Invalid($"truncated at byte {_data.Length} (needed {count} bytes at byte {Position})");
+            throw Invalid($"truncated at byte {_length} (needed {count} bytes at byte {Position})");
+        }
+
+        if (count > _data.Length - Position)
+        {
+            throw new InvalidOperationException("Read past the head given to this reader.");
         }
 
         ReadOnlySpan<byte> bytes = _data.Slice(Position, count);

@@ -31,6 +31,9 @@ internal static class SnapshotFile
     public const int HeaderBytes = 58;
 
     private const int ChecksumBytes = sizeof(uint);
+
+    /// <summary>Bytes checked before the rest of a file is read: the header and the string count.</summary>
+    private const int HeadBytes = HeaderBytes + sizeof(int);
     private const int FrameRecordBytes = 4 * sizeof(int);
 
     // Samples and four f64 statistics.
@@ -43,19 +46,29 @@ internal static class SnapshotFile
     public static ReadOnlySpan<byte> Magic => "MEMTRACK"u8;
 
     /// <summary>Reads a snapshot file.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file or its directory does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid snapshot of a supported version.</exception>
     public static Snapshot Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = OpenForReading(path);
         if (stream.Length > Array.MaxLength)
         {
             throw ByteReader.Invalid($"the file is too large ({stream.Length} bytes)");
         }
 
-        var data = new byte[stream.Length];
-        stream.ReadExactly(data);
+        // The fixed header and the first declared count are checked before anything is allocated for the rest, so
+        // a large file that is not a snapshot (or whose header does not fit its length) is rejected at once.
+        int length = (int)stream.Length;
+        Span<byte> head = stackalloc byte[HeadBytes];
+        head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        var reader = new ByteReader(head, length);
+        _ = ReadHeader(ref reader);
+        _ = ReadStringCount(ref reader);
+
+        var data = new byte[length];
+        head.CopyTo(data);
+        stream.ReadExactly(data.AsSpan(head.Length));
         return Parse(data);
     }
 
@@ -149,37 +162,12 @@ internal static class SnapshotFile
     /// <exception cref="InvalidDataException">The bytes are not a valid snapshot of a supported version.</exception>
     public static Snapshot Parse(ReadOnlySpan<byte> data)
     {
-        if (data.IsEmpty)
-        {
-            throw ByteReader.Invalid($"the file is empty");
-        }
-
-        if (!data[..Math.Min(data.Length, Magic.Length)].SequenceEqual(Magic[..Math.Min(data.Length, Magic.Length)]))
-        {
-            throw ByteReader.Invalid($"not a MemTrack snapshot (bad magic)");
-        }
-
         var reader = new ByteReader(data);
-        reader.ReadBytes(Magic.Length);
-        ushort version = reader.ReadUInt16();
-        if (version is < MinReadableVersion or > FormatVersion)
-        {
-            throw ByteReader.Invalid($"unsupported format version {version}; this MemTrack reads versions {MinReadableVersion} to {FormatVersion}");
-        }
-
-        ushort flags = reader.ReadUInt16();
-        ushort known = version >= 2 ? (ushort)(LiveDataFlag | DegradedFlag) : (ushort)0;
-        if ((flags & ~known) != 0)
-        {
-            throw ByteReader.Invalid($"unsupported flags 0x{flags:X4} for format version {version}");
-        }
-
-        bool hasLiveData = (flags & LiveDataFlag) != 0;
-        SnapshotInfo info = ReadInfo(ref reader, hasLiveData) with { IsDegraded = (flags & DegradedFlag) != 0 };
+        SnapshotInfo info = ReadHeader(ref reader);
         string[] strings = ReadStrings(ref reader);
         int[] hashes = HashStrings(strings);
         Frame[] frames = ReadFrames(ref reader, strings, hashes);
-        Trace[] traces = ReadTraces(ref reader, strings, frames, hasLiveData);
+        Trace[] traces = ReadTraces(ref reader, strings, frames, info.HasLiveData);
 
         int checksumAt = reader.Position;
         uint stored = reader.ReadUInt32();
@@ -195,6 +183,54 @@ internal static class SnapshotFile
         }
 
         return new Snapshot(info, traces);
+    }
+
+    /// <summary>Opens a file to read; a missing directory or a directory at the path is a missing file.</summary>
+    private static FileStream OpenForReading(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new FileNotFoundException($"Could not find file '{Path.GetFullPath(path)}': its directory does not exist.", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{Path.GetFullPath(path)}' is a directory, not a snapshot file.", path, e);
+        }
+    }
+
+    /// <summary>Reads and checks the magic, version, flags and header (the file's first <see cref="HeaderBytes"/> bytes).</summary>
+    private static SnapshotInfo ReadHeader(ref ByteReader reader)
+    {
+        if (reader.Remaining == 0)
+        {
+            throw ByteReader.Invalid($"the file is empty");
+        }
+
+        ReadOnlySpan<byte> magic = reader.Peek(Magic.Length);
+        if (!magic.SequenceEqual(Magic[..magic.Length]))
+        {
+            throw ByteReader.Invalid($"not a MemTrack snapshot (bad magic)");
+        }
+
+        reader.ReadBytes(Magic.Length);
+        ushort version = reader.ReadUInt16();
+        if (version is < MinReadableVersion or > FormatVersion)
+        {
+            throw ByteReader.Invalid($"unsupported format version {version}; this MemTrack reads versions {MinReadableVersion} to {FormatVersion}");
+        }
+
+        ushort flags = reader.ReadUInt16();
+        ushort known = version >= 2 ? (ushort)(LiveDataFlag | DegradedFlag) : (ushort)0;
+        if ((flags & ~known) != 0)
+        {
+            throw ByteReader.Invalid($"unsupported flags 0x{flags:X4} for format version {version}");
+        }
+
+        return ReadInfo(ref reader, (flags & LiveDataFlag) != 0) with { IsDegraded = (flags & DegradedFlag) != 0 };
     }
 
     private static void WriteHeader(BinaryWriter writer, SnapshotInfo info)
@@ -234,10 +270,12 @@ internal static class SnapshotFile
         return new SnapshotInfo(limit, takenAt, exactAllocatedBytes, lostEvents, epoch, hasLiveData);
     }
 
+    // After the strings come at least the frame count, the trace count and the checksum.
+    private static int ReadStringCount(ref ByteReader reader) => reader.ReadCount("string", sizeof(int), (2 * sizeof(int)) + ChecksumBytes);
+
     private static string[] ReadStrings(ref ByteReader reader)
     {
-        // After the strings come at least the frame count, the trace count and the checksum.
-        int count = reader.ReadCount("string", sizeof(int), (2 * sizeof(int)) + ChecksumBytes);
+        int count = ReadStringCount(ref reader);
         var strings = new string[count];
         for (int i = 0; i < strings.Length; i++)
         {

@@ -60,6 +60,23 @@ public sealed class FrameResolverTests
         Assert.Equal(mapped with { LineNumber = 0 }, unmapped); // statistics by method: one key for both frames
     }
 
+    [Fact]
+    public void A_return_address_is_charged_to_the_call_before_it()
+    {
+        using FrameResolver resolver = ResolverWithMethod(nameof(A_return_address_is_charged_to_the_call_before_it), 0x100);
+        using PdbLineReader pdb = PdbLineReader.Open(typeof(FrameResolverTests).Assembly.Location);
+        int token = typeof(FrameResolverTests).GetMethod(nameof(A_return_address_is_charged_to_the_call_before_it))!.MetadataToken;
+        int braceLine = pdb.Find(token, 0)!.Value.LineNumber;
+        int firstStatementLine = pdb.Find(token, 1)!.Value.LineNumber;
+        Assert.NotEqual(braceLine, firstStatementLine);
+
+        // Native 0x00-0x1F is IL 0 (a call ending at 0x1F), native 0x20 on is IL 1. A stack frame's address is the
+        // return address, one past the call: 0x20 is still the call at IL 0; only 0x21 is in IL 1's code.
+        resolver.Methods.AddIlMap(1, [0, 0x20], [0, 1]);
+        Assert.Equal(braceLine, resolver.GetFrame(resolver.Resolve(0x1020)).LineNumber);
+        Assert.Equal(firstStatementLine, resolver.GetFrame(resolver.Resolve(0x1021)).LineNumber);
+    }
+
     [Theory]
     [InlineData("MemTrack.dll", true)]
     [InlineData("memtrack.DLL", true)]

@@ -179,6 +179,71 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public void Missing_directory_throws_FileNotFoundException()
+    {
+        string path = Path.Combine(_directory, "missing", "x.memtrack");
+        var error = Assert.Throws<FileNotFoundException>(() => Snapshot.Load(path));
+        Assert.Equal(path, error.FileName);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.IsType<DirectoryNotFoundException>(error.InnerException);
+    }
+
+    [Fact]
+    public void A_directory_is_named_as_not_a_snapshot_file()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => Snapshot.Load(_directory));
+        Assert.Equal($"'{_directory}' is a directory, not a snapshot file.", error.Message);
+        Assert.NotNull(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("bad magic", "not a MemTrack snapshot (bad magic)")]
+    [InlineData("bad version", "unsupported format version 9")]
+    [InlineData("bad flags", "unsupported flags 0x0101")]
+    [InlineData("negative limit", "negative traceback limit -1")]
+    [InlineData("string count", "2147483647 strings at byte 58 need at least 8589934600 bytes")]
+    public void A_large_file_with_a_bad_header_is_rejected_without_reading_it(string problem, string expected)
+    {
+        byte[] head = SnapshotFile.Serialize(RichSnapshot())[..(SnapshotFile.HeaderBytes + sizeof(int))];
+        switch (problem)
+        {
+            case "bad magic": "NOTASNAP"u8.CopyTo(head); break;
+            case "bad version": head[8] = 9; break;
+            case "bad flags": head[11] = 1; break;
+            case "negative limit": BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(12), -1); break;
+            default: BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(SnapshotFile.HeaderBytes), int.MaxValue); break;
+        }
+
+        const long Size = 200_000_000;
+        string path = PathOf("large.bin");
+        using (FileStream file = File.Create(path))
+        {
+            file.Write(head);
+            file.SetLength(Size); // sparse: the rest reads as zeros
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Exception? error = Record.Exception(() => Snapshot.Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains(expected, Assert.IsType<InvalidDataException>(error).Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated to reject a {Size:N0}-byte file by its header");
+    }
+
+    [Fact]
+    public void Every_truncation_on_disk_gives_the_same_error_as_in_memory()
+    {
+        byte[] data = SnapshotFile.Serialize(RichSnapshot());
+        string path = PathOf("cut.memtrack");
+        for (int length = 0; length < data.Length; length++)
+        {
+            File.WriteAllBytes(path, data[..length]);
+            string fromDisk = Assert.Throws<InvalidDataException>(() => Snapshot.Load(path)).Message;
+            Assert.Equal(Assert.Throws<InvalidDataException>(() => SnapshotFile.Parse(data.AsSpan(0, length))).Message, fromDisk);
+        }
+    }
+
+    [Fact]
     public void Empty_file_is_invalid()
     {
         string path = PathOf("empty");
