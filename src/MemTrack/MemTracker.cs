@@ -234,9 +234,11 @@ public static class MemTracker
     /// <summary>
     /// Estimated bytes of managed memory the tracer itself holds (its tables and TraceEvent's), as tracemalloc's
     /// <c>get_tracemalloc_memory</c>; 0 when tracing is off. The EventPipe buffers of the runtime are not included.
+    /// Like <see cref="GetTracedMemory"/>, it is measured after every event written before the call, so it takes up
+    /// to ~200 ms; if tracing stops meanwhile (or the tracer cannot catch up within 10 s), the last measurement.
     /// </summary>
     /// <returns>Bytes.</returns>
-    public static long GetTracerMemory() => Volatile.Read(ref s_tracer)?.TracerMemory ?? 0;
+    public static long GetTracerMemory() => Volatile.Read(ref s_tracer)?.MeasureTracerMemory() ?? 0;
 
     internal static Tracer RequireTracer() =>
         Volatile.Read(ref s_tracer) ?? throw new InvalidOperationException("MemTrack is not tracing; call MemTracker.Start() first.");

@@ -80,6 +80,9 @@ switch (scenario)
     case "live":
         return LiveScenario.Run();
 
+    case "held-records":
+        return HeldRecordsScenario.Run();
+
     case "exit-timing":
         return ExitScenario.Run(args[1..]);
 

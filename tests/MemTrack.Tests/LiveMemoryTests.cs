@@ -171,6 +171,39 @@ public sealed class LiveMemoryTests : IDisposable
     }
 
     [Fact]
+    public void KeptLargeArraysAmongLargeGarbageAllStayLive()
+    {
+        // The probe's repro (19 of 20 runs lost 1-12 kept samples before the fix): with background GC on, a garbage
+        // array freed by the concurrent sweep and a kept array allocated at its address were both sampled between two
+        // GC starts, and the kept one could be taken for the stale one.
+        MemTracker.Start(2);
+        LiveWorkloads.LargeRequests(6_000);
+        Snapshot snapshot = MemTracker.TakeSnapshot(collect: true);
+        Trace kept = Site(snapshot, LiveWorkloads.KeptLargeLine);
+        LiveWorkloads.DropAll();
+        Assert.True(kept.SampleCount > 100, $"{kept.SampleCount} samples");
+        Assert.Equal(kept.SampleCount, kept.LiveSampleCount);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FreedGarbageIsNotCountedLive(int run)
+    {
+        // The probe's repro (13 of 30 runs kept 0.3-1.7 MiB of freed pages live before the fix): a dead page whose
+        // first bytes a kept array reused was taken for a survivor of the range that covers that array.
+        MemTracker.Start(2);
+        WeakReference[] pages = LiveWorkloads.PageRequests(20_000);
+        Snapshot snapshot = MemTracker.TakeSnapshot(collect: true);
+        LiveWorkloads.DropPages();
+        Trace garbage = Site(snapshot, LiveWorkloads.PageGarbageLine);
+        Assert.True(garbage.SampleCount > 30, $"run {run}: {garbage.SampleCount} samples");
+        Assert.DoesNotContain(pages, page => page.IsAlive);
+        Assert.True(garbage.LiveSampleCount == 0, $"run {run}: {garbage.LiveSampleCount} of {garbage.SampleCount} garbage samples live ({garbage.LiveSize} B)");
+    }
+
+    [Fact]
     public void CollectingFirstRemovesGarbageNotYetCollected()
     {
         MemTracker.Start(3);
@@ -250,6 +283,28 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.True(Fact("churn-allocated") > 8 * Fact("leak-exact"), output);
         Assert.True(Fact("churn-live") < Fact("churn-allocated") / 10, output);
         Assert.Equal(0, Fact("lost-events"));
+    }
+
+    [Theory]
+    [InlineData("workstation", "")]
+    [InlineData("server", "DOTNET_gcServer=1")]
+    public void HeldRecordsOnFourThreadsAllStayLive(string flavour, string environment)
+    {
+        // The probe's repro (3 of 10 server-GC runs counted most of the site dead before the fix): under server GC the
+        // runtime announced background GCs that then ran blocking and compacting, and their moves were dropped.
+        Dictionary<string, string> variables = environment.Length == 0 ? [] : new() { [environment.Split('=')[0]] = environment.Split('=')[1] };
+        var (exitCode, output, _) = TestApp.Run("held-records", variables, TimeSpan.FromSeconds(180));
+        Assert.True(exitCode == 0, $"{flavour}: exit code {exitCode}: {output}");
+        string[] rounds = [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("round ", StringComparison.Ordinal))];
+        Assert.True(rounds.Length == 3, output);
+        Assert.All(rounds, round =>
+        {
+            long[] figures = [.. round.Split(' ').Skip(2).Select(f => long.Parse(f.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture))];
+            (long samples, long live, long liveBytes, long exact) = (figures[0], figures[1], figures[2], figures[3]);
+            Assert.True(samples > 300, $"{flavour}: {round}");
+            Assert.True(samples == live, $"{flavour}: {round}");
+            Assert.InRange(liveBytes, exact * 0.75, exact * 1.25);
+        });
     }
 
     private static bool IsLine(Traceback traceback, int line) =>

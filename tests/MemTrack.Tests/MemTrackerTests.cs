@@ -213,6 +213,17 @@ public sealed class MemTrackerTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static byte[][] AllocateAfterRecursion(int extra) => extra == 0 ? Workloads.Arrays(10, 1 << 20) : AllocateAfterRecursion(extra - 1);
 
+    public void TracerMemoryIsMeasuredFromTheFirstCallAndFollowsTheTrackedObjects()
+    {
+        MemTracker.Start();
+        long first = MemTracker.GetTracerMemory();
+        LiveWorkloads.Hold(small: 0, large: 1_000, pinned: 0); // 100 MB: about 1,000 more tracked objects
+        long holding = MemTracker.GetTracerMemory();
+        LiveWorkloads.DropAll();
+        Assert.True(first > 0, "the tracer's memory right after Start was 0");
+        Assert.True(holding > first, $"tracer memory {first} B right after Start, {holding} B with 1,000 more tracked objects");
+    }
+
     [Fact]
     public void TracerOwnAllocationsNeverAppear()
     {

@@ -76,6 +76,15 @@ internal sealed class Tracer : IDisposable
         // Tracing starts when Start returns, as in tracemalloc: samples of the tracer's own start-up work (the
         // rundown, the runtime enabling the session's providers) happened before this marker and are dropped.
         _ = _session?.PostToReader(_decoder.ClearSites);
+        if (_session is null)
+        {
+            UpdateTracerMemory(); // no other thread sees this tracer yet
+        }
+        else
+        {
+            _ = _session.PostToReader(UpdateTracerMemory);
+        }
+
         _startAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true);
     }
 
@@ -90,7 +99,33 @@ internal sealed class Tracer : IDisposable
     /// <summary>Samples of the tracer's own reader thread (excluded from user statistics).</summary>
     public long OwnSamples => _decoder.OwnSamples;
 
+    /// <summary>
+    /// The tracer's memory as last measured on the reader: at each snapshot, and at most 500 ms after the last
+    /// measurement while events arrive (no barrier: metrics read it every second).
+    /// </summary>
     public long TracerMemory => Interlocked.Read(ref _tracerMemory);
+
+    /// <summary>
+    /// Measures the tracer's memory after every event written before the call (a barrier, as for a snapshot). Never
+    /// throws: if the tracer stops or fails meanwhile, or the reader does not answer in time, the last measurement.
+    /// </summary>
+    public long MeasureTracerMemory()
+    {
+        try
+        {
+            return Run(
+                () =>
+                {
+                    UpdateTracerMemory();
+                    return TracerMemory;
+                },
+                RequestTimeout);
+        }
+        catch (MemTrackException)
+        {
+            return TracerMemory;
+        }
+    }
 
     /// <summary>
     /// Bytes allocated by the process since this tracer started (not restarted by ClearTraces), without the precise
@@ -317,6 +352,11 @@ internal sealed class Tracer : IDisposable
                 }
 
                 handler(data);
+                if (Environment.TickCount64 - _lastMemoryUpdate > 500)
+                {
+                    UpdateTracerMemory();
+                    RefreshLostEvents();
+                }
             }
             catch (Exception ex)
             {
@@ -338,12 +378,6 @@ internal sealed class Tracer : IDisposable
                 log.TrimLiveSessionState();
                 _decoder.ForgetCallStackIndexes();
                 Trims++;
-            }
-
-            if (Environment.TickCount64 - _lastMemoryUpdate > 500)
-            {
-                UpdateTracerMemory();
-                RefreshLostEvents();
             }
         }));
         if (_liveness is { } liveness)

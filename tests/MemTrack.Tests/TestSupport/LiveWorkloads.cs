@@ -60,6 +60,62 @@ internal static class LiveWorkloads
         }
     }
 
+    public static readonly int KeptLargeLine = Workloads.Line() + 15;
+
+    /// <summary>
+    /// Large-object garbage with a 10 % large-object leak (kept in <see cref="s_held"/>): with background GC on, the
+    /// runtime's concurrent sweep frees garbage arrays and hands their memory to kept ones between two GC starts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LargeRequests(int count)
+    {
+        var kept = new byte[count / 10][];
+        for (int i = 0; i < count; i++)
+        {
+            Sink[0] = new byte[100_000];
+            if (i % 10 == 0)
+            {
+                kept[i / 10] = new byte[100_016];
+            }
+        }
+
+        Array.Clear(Sink);
+        s_held = [kept];
+    }
+
+    public static readonly int PageGarbageLine = Workloads.Line() + 13;
+
+    /// <summary>
+    /// A request loop: a 10 KB page of garbage and a 1 KB array kept (in <see cref="s_held"/>) per request, as small
+    /// objects; returns weak references to every 20th page.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static WeakReference[] PageRequests(int count)
+    {
+        var kept = new int[count][];
+        var pages = new WeakReference[count / 20];
+        for (int i = 0; i < count; i++)
+        {
+            int[] page = new int[2_500];
+            Sink[0] = page;
+            if (i % 20 == 0)
+            {
+                pages[i / 20] = new WeakReference(page);
+            }
+
+            kept[i] = new int[250];
+        }
+
+        Array.Clear(Sink);
+        s_keptPages = kept;
+        return pages;
+    }
+
+    private static int[][] s_keptPages = [];
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void DropPages() => s_keptPages = [];
+
     /// <summary>
     /// Objects held only through this static field, allocated and dropped by methods that return nothing: the test
     /// methods never hold a reference themselves, so no JIT temporary of a debug build keeps a dropped object alive.

@@ -12,6 +12,9 @@ internal sealed class CollectionInProgress(long number, int condemnedGeneration,
 
     public bool Background { get; } = background;
 
+    /// <summary>Foreground GCs started while this (background) GC was in progress.</summary>
+    public int ForegroundGcs { get; set; }
+
     /// <summary>The generation ranges reported right after its GCStart.</summary>
     public List<GenerationRange> Ranges { get; } = [];
 

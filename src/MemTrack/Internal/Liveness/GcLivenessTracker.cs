@@ -10,7 +10,10 @@ namespace MemTrack.Internal.Liveness;
 /// <para>
 /// A background GC is tracked beside the foreground GCs that run during it (the runtime numbers them after it and
 /// ends them before it): its condemned objects are those in gen2, LOH and POH at its start; it never moves objects,
-/// and it reports its survivors after its sweep, before its GCEnd. A GC whose generation ranges were not seen
+/// and it reports its survivors after its sweep, before its GCEnd. A GC announced as background that reports moved
+/// ranges before any foreground GC started inside it is a blocking compacting gen2 GC (seen under server GC: the
+/// runtime announced it in GCStart and then ran it blocking): from its first moved range on it is tracked as one, and
+/// it condemns every object it has not reported yet. A GC whose generation ranges were not seen
 /// condemns nothing: without them MemTrack cannot tell which objects it collected, so it keeps them alive rather
 /// than guess. Used only on the reader thread.
 /// </para>
@@ -34,10 +37,15 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
         ref CollectionInProgress? slot = ref background ? ref _background : ref _blocking;
         if (slot is { } stale)
         {
-            // Its GCEnd was lost: keep its objects (moves are facts, so apply them).
-            objects.EndGc(TrackedObjectFlags.None, applyMoves: !stale.Background);
+            // Its GCEnd was lost: keep its objects (moves are facts, so apply them unless a blocking GC still runs).
+            objects.EndGc(TrackedObjectFlags.None, applyMoves: !stale.Background || _blocking is null);
             objects.ClearFlag(stale.Flag);
             IncompleteGcs++;
+        }
+
+        if (!background && _background is { } running)
+        {
+            running.ForegroundGcs++;
         }
 
         objects.Merge();
@@ -66,12 +74,27 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
     public void OnSurvivingRange(ulong start, ulong length)
     {
         FinishRanges();
-        objects.Survive(start, length);
+        if (_blocking is not null || _background is not null)
+        {
+            objects.Survive(start, length);
+        }
     }
 
     public void OnMovedRange(ulong oldStart, ulong newStart, ulong length)
     {
         FinishRanges();
+        if (_blocking is null)
+        {
+            // Only a blocking GC moves objects: without one in progress, either the GC announced as background is
+            // one, or the range belongs to no GC seen (its GCStart was lost) and changes nothing.
+            if (_background is not { ForegroundGcs: 0 } announced)
+            {
+                return;
+            }
+
+            TrackAsBlocking(announced);
+        }
+
         objects.Move(oldStart, newStart, length);
     }
 
@@ -88,12 +111,27 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
         }
         else if (_background?.Number == number)
         {
-            dead = objects.EndGc(TrackedObjectFlags.BackgroundCondemned, applyMoves: false);
+            // It moved nothing; a foreground GC still in progress applies its own moves when it ends.
+            dead = objects.EndGc(TrackedObjectFlags.BackgroundCondemned, applyMoves: _blocking is null);
             _background = null;
             CompletedGcs++;
         }
 
         return dead;
+    }
+
+    /// <summary>
+    /// Tracks a GC announced as background as the blocking gen2 GC it is (it moves objects): it condemns every object
+    /// it has not reported, as a full blocking GC does (unless its generation ranges were not seen: then nothing).
+    /// </summary>
+    private void TrackAsBlocking(CollectionInProgress announced)
+    {
+        _background = null;
+        _blocking = new CollectionInProgress(announced.Number, announced.CondemnedGeneration, background: false);
+        if (announced.Ranges.Count > 0)
+        {
+            objects.CondemnUnreported(TrackedObjectFlags.BackgroundCondemned, TrackedObjectFlags.Condemned);
+        }
     }
 
     /// <summary>Flags the condemned objects of the GC whose ranges were being collected, once its range group ended.</summary>

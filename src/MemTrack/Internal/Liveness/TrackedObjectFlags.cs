@@ -20,4 +20,10 @@ internal enum TrackedObjectFlags : byte
 
     /// <summary>Allocated since the last GC started (not yet merged into the sorted table).</summary>
     Fresh = 8,
+
+    /// <summary>
+    /// Reported as surviving or moved by a GC in progress (cleared when a GC ends): what a GC announced as background
+    /// but found compacting (<see cref="GcLivenessTracker"/>) must not condemn.
+    /// </summary>
+    Reported = 16,
 }

@@ -24,6 +24,7 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     private TrackedObject[] _fresh = new TrackedObject[256];
     private int _freshCount;
     private bool _hasRelocations;
+    private ulong _nextSampleOrder;
 
     public int Capacity { get; } = capacity;
 
@@ -72,13 +73,14 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             Array.Resize(ref _fresh, _fresh.Length * 2);
         }
 
-        _fresh[_freshCount++] = new TrackedObject { Address = address, Size = size, Site = site, Flags = TrackedObjectFlags.Fresh };
+        _fresh[_freshCount++] = new TrackedObject { Address = address, SampleOrder = _nextSampleOrder++, Size = size, Site = site, Flags = TrackedObjectFlags.Fresh };
         sites.AddLive(site, one);
     }
 
     /// <summary>
     /// Merges the objects sampled since the last GC into the sorted table. An older object whose memory a newer one
-    /// now occupies died without a GC report (e.g. events were lost) and is dropped.
+    /// now occupies died without a GC report (e.g. events were lost, or a background GC's concurrent sweep freed it
+    /// and the memory was allocated again before the next GC started) and is dropped.
     /// </summary>
     public void Merge()
     {
@@ -128,6 +130,24 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
     }
 
+    /// <summary>
+    /// Replaces <paramref name="from"/> by <paramref name="to"/> on every sorted object, and flags
+    /// <paramref name="to"/> every object not <see cref="TrackedObjectFlags.Reported"/> yet: a GC announced as
+    /// background that turns out to be a blocking one condemns, from then on, all that it has not reported.
+    /// </summary>
+    public void CondemnUnreported(TrackedObjectFlags from, TrackedObjectFlags to)
+    {
+        for (int i = 0; i < _sortedCount; i++)
+        {
+            ref TrackedObject entry = ref _sorted[i];
+            entry.Flags &= ~from;
+            if ((entry.Flags & TrackedObjectFlags.Reported) == 0)
+            {
+                entry.Flags |= to;
+            }
+        }
+    }
+
     /// <summary>Clears <paramref name="flag"/> on every sorted object.</summary>
     public void ClearFlag(TrackedObjectFlags flag)
     {
@@ -137,37 +157,57 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
         }
     }
 
-    /// <summary>The objects in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) survive the GCs in progress.</summary>
+    /// <summary>
+    /// The objects that lie wholly in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>)
+    /// survive the GCs in progress.
+    /// </summary>
+    /// <remarks>
+    /// Only whole objects: the runtime reports one range per plug (a run of whole live objects, from the first one's
+    /// address to the end of the last one) or, in a background GC's survivor walk, per run of objects between two free
+    /// blocks; the tracked size is the allocated size, never more than the object's aligned extent. So a live object
+    /// always lies wholly in one range, also where the GC splits a run (at a pinned object: an object boundary) and
+    /// where the ranges fill several bulk events (the runtime flushes a full buffer between two ranges, never inside
+    /// one). A tracked object that a range covers only in part is dead: its memory was freed and reused by smaller
+    /// live objects, the first of which starts where it started or inside it; taken for a survivor, it would stay live
+    /// for good.
+    /// </remarks>
     public void Survive(ulong start, ulong length)
     {
-        foreach (ref TrackedObject entry in Within(start, start + length))
+        ulong end = start + length;
+        foreach (ref TrackedObject entry in Within(start, end))
         {
-            entry.Flags &= ~TrackedObjectFlags.AnyCondemned;
+            if (entry.End <= end)
+            {
+                entry.Flags = (entry.Flags & ~TrackedObjectFlags.AnyCondemned) | TrackedObjectFlags.Reported;
+            }
         }
     }
 
     /// <summary>
-    /// The objects in the old range survive and move by (<paramref name="newStart"/> - <paramref name="oldStart"/>);
-    /// the move is applied when the GC ends, so that every range of one GC is read against the addresses before it.
+    /// The objects that lie wholly in the old range survive and move by (<paramref name="newStart"/> -
+    /// <paramref name="oldStart"/>) (only whole objects, as in <see cref="Survive"/>); the move is applied when the GC ends, so that every
+    /// range of one GC is read against the addresses before it.
     /// </summary>
     public void Move(ulong oldStart, ulong newStart, ulong length)
     {
-        foreach (ref TrackedObject entry in Within(oldStart, oldStart + length))
+        ulong end = oldStart + length;
+        foreach (ref TrackedObject entry in Within(oldStart, end))
         {
-            if ((entry.Flags & TrackedObjectFlags.Relocated) != 0)
+            if ((entry.Flags & TrackedObjectFlags.Relocated) != 0 || entry.End > end)
             {
                 continue;
             }
 
             entry.NewAddress = entry.Address - oldStart + newStart;
-            entry.Flags = (entry.Flags & ~TrackedObjectFlags.AnyCondemned) | TrackedObjectFlags.Relocated;
+            entry.Flags = (entry.Flags & ~TrackedObjectFlags.AnyCondemned) | TrackedObjectFlags.Relocated | TrackedObjectFlags.Reported;
             _hasRelocations |= entry.NewAddress != entry.Address;
         }
     }
 
     /// <summary>
     /// Ends a GC: the objects still flagged <paramref name="condemned"/> died; with <paramref name="applyMoves"/>, the
-    /// moved ones take their new addresses. Returns the number of deaths.
+    /// moved ones take their new addresses (without, their moves wait for the GC still in progress). Clears every
+    /// <see cref="TrackedObjectFlags.Reported"/> flag. Returns the number of deaths.
     /// </summary>
     public int EndGc(TrackedObjectFlags condemned, bool applyMoves)
     {
@@ -187,6 +227,8 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
                 entry.Address = entry.NewAddress;
                 entry.Flags &= ~TrackedObjectFlags.Relocated;
             }
+
+            entry.Flags &= ~TrackedObjectFlags.Reported;
 
             _sorted[kept++] = entry;
         }
@@ -279,8 +321,10 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
     }
 
     /// <summary>
-    /// Two tracked objects cannot share memory: where they do, the one that is not fresh died unseen (its memory was
-    /// reused) and goes. Clears the fresh flags.
+    /// Two tracked objects cannot share memory: where they do, the older sample died unseen (its memory was reused)
+    /// and goes: the one that is not fresh, or of two fresh ones the one sampled first (a background GC's concurrent
+    /// sweep can free an object and let its memory be allocated again with no GC start in between). Clears the fresh
+    /// flags.
     /// </summary>
     private void DropOverlapped()
     {
@@ -291,7 +335,8 @@ internal sealed class TrackedObjectTable(SiteTable sites, int capacity = Tracked
             if (kept > 0 && _sorted[kept - 1].End > entry.Address)
             {
                 ref TrackedObject previous = ref _sorted[kept - 1];
-                bool previousIsStale = (previous.Flags & TrackedObjectFlags.Fresh) == 0 || (entry.Flags & TrackedObjectFlags.Fresh) != 0;
+                bool previousIsStale = (previous.Flags & TrackedObjectFlags.Fresh) == 0
+                    || ((entry.Flags & TrackedObjectFlags.Fresh) != 0 && previous.SampleOrder < entry.SampleOrder);
                 TrackedObject stale = previousIsStale ? previous : entry;
                 sites.RemoveLive(stale.Site, SampleStats.One(stale.Size));
                 Deaths++;

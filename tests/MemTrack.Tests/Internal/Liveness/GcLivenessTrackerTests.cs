@@ -145,6 +145,64 @@ public sealed class GcLivenessTrackerTests
         Assert.Equal(1, _sites.Entries[_site].Live.Samples);
     }
 
+    [Fact]
+    public void A_gc_announced_as_background_that_moves_objects_is_a_blocking_gen2_gc()
+    {
+        // Seen under server GC: GCStart says BackgroundGC, then the large objects' surviving ranges, then moved ranges
+        // for the small object heap, then GCEnd, with no foreground GC inside.
+        Track(Gen0 + 0x100, Gen0 + 0x200, Gen1 + 0x100, Gen2 + 0x100, Gen2 + 0x200, Loh + 0x100, Loh + 0x200);
+        _tracker.OnGcStart(7, 2, background: true);
+        ReportRanges();
+        _tracker.OnSurvivingRange(Loh + 0x100, 0x40);
+        _tracker.OnMovedRange(Gen2 + 0x100, Gen2, 0x40);
+        _tracker.OnMovedRange(Gen0 + 0x100, Gen2 + 0x40, 0x40);
+        EndGc(7);
+        Assert.Equal([Gen2, Gen2 + 0x40, Loh + 0x100], Addresses());
+        Assert.All(_objects.ToArray(), o => Assert.Equal(TrackedObjectFlags.None, o.Flags));
+
+        // The next GC's moves apply to the new addresses (no flag of the last GC is left to block them).
+        StartGc(8, condemned: 1);
+        _tracker.OnMovedRange(Gen2, Gen1, 0x80);
+        EndGc(8);
+        Assert.Equal([Gen1, Gen1 + 0x40, Loh + 0x100], Addresses());
+        Assert.Equal(3, _sites.Entries[_site].Live.Samples);
+    }
+
+    [Fact]
+    public void A_moved_range_with_no_blocking_gc_in_progress_changes_nothing()
+    {
+        Track(Gen0 + 0x100, Gen2 + 0x100);
+        _tracker.OnMovedRange(Gen0 + 0x100, Gen1, 0x40); // no GC at all
+        _tracker.OnGcStart(10, 2, background: true);
+        ReportRanges();
+        StartGc(11, condemned: 0);
+        _tracker.OnSurvivingRange(Gen0 + 0x100, 0x40);
+        EndGc(11);
+        _tracker.OnMovedRange(Gen2 + 0x100, Gen1, 0x40); // a real background GC (a foreground GC ran inside) moves nothing
+        _tracker.OnSurvivingRange(Gen2 + 0x100, 0x40);
+        EndGc(10);
+        Assert.Equal([Gen0 + 0x100, Gen2 + 0x100], Addresses());
+        Assert.All(_objects.ToArray(), o => Assert.Equal(TrackedObjectFlags.None, o.Flags));
+    }
+
+    [Fact]
+    public void A_survivor_range_that_covers_only_the_head_of_a_dead_object_does_not_keep_it()
+    {
+        // The probe's ghost: a dead 10,024-byte array in gen2; after the background GC's sweep a live small array sits
+        // at its address, so its survivor walk reports a run that covers the dead array's first 1,000 bytes only.
+        const ulong Plug = Gen2 + 0xed78;
+        _objects.Track(Plug + 0x800 - 1_000, 10_024, _site);
+        _objects.Track(Plug + 0x10, 0x40, _site);
+        _tracker.OnGcStart(20, 2, background: true);
+        ReportRanges();
+        StartGc(21, condemned: 0);
+        EndGc(21);
+        _tracker.OnSurvivingRange(Plug, 0x800);
+        EndGc(20);
+        Assert.Equal([Plug + 0x10], Addresses());
+        Assert.Equal(1, _sites.Entries[_site].Live.Samples);
+    }
+
     private void Track(params ulong[] addresses)
     {
         foreach (ulong address in addresses)

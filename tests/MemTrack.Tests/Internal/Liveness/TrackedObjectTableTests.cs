@@ -33,11 +33,7 @@ public sealed class TrackedObjectTableTests
     [Fact]
     public void Condemned_objects_die_unless_a_surviving_range_covers_them()
     {
-        var table = new TrackedObjectTable(_sites);
-        table.Track(0x1000, 100, _siteA);
-        table.Track(0x2000, 100, _siteA);
-        table.Track(0x9000, 100, _siteB);
-        table.Merge();
+        TrackedObjectTable table = Merged((0x1000, 100, _siteA), (0x2000, 100, _siteA), (0x9000, 100, _siteB));
         table.Mark(0x1000, 0x3000, TrackedObjectFlags.Condemned);
         table.Survive(0x2000, 0x100);
         Assert.Equal(1, table.EndGc(TrackedObjectFlags.Condemned, applyMoves: true));
@@ -97,6 +93,99 @@ public sealed class TrackedObjectTableTests
     }
 
     [Fact]
+    public void Of_two_fresh_samples_at_one_address_the_newer_is_kept()
+    {
+        // A background GC's concurrent LOH sweep freed the first array and the second was allocated at its address,
+        // with no GC start in between: both are fresh when the next GC starts.
+        var table = new TrackedObjectTable(_sites);
+        table.Track(0x10_0000, 100_016, _siteA);
+        table.Track(0x10_0000, 100_016, _siteB);
+        table.Merge();
+        Assert.Equal([_siteB], table.ToArray().Select(o => o.Site));
+        Assert.Equal(0, _sites.Entries[_siteA].Live.Samples);
+        Assert.Equal(1, _sites.Entries[_siteB].Live.Samples);
+    }
+
+    [Fact]
+    public void Of_two_fresh_overlapping_samples_the_newer_is_kept_whichever_starts_first()
+    {
+        var table = new TrackedObjectTable(_sites);
+        table.Track(0x10_0040, 0x1000, _siteA); // freed unseen
+        table.Track(0x10_0000, 0x1000, _siteB); // allocated later, starting below it
+        table.Track(0x20_0000, 0x1000, _siteB); // allocated first, freed unseen
+        table.Track(0x20_0040, 0x1000, _siteA); // allocated later, starting above it
+        table.Merge();
+        Assert.Equal([(0x10_0000UL, _siteB), (0x20_0040UL, _siteA)], table.ToArray().Select(o => (o.Address, o.Site)));
+        Assert.Equal(2, table.Deaths);
+    }
+
+    [Fact]
+    public void Among_many_fresh_samples_every_reused_address_keeps_its_newest_sample()
+    {
+        // Enough samples for the sort to be an unstable introsort: the sample order decides, not the sort.
+        var table = new TrackedObjectTable(_sites);
+        const int Addresses = 200;
+        for (int round = 0; round < 3; round++)
+        {
+            for (ulong i = 0; i < Addresses; i++)
+            {
+                table.Track(0x100_0000 + (((i * 7) % Addresses) * 0x2_0000), 100_016, round == 2 ? _siteB : _siteA);
+            }
+        }
+
+        table.Merge();
+        Assert.Equal(Addresses, table.Count);
+        Assert.All(table.ToArray(), o => Assert.Equal(_siteB, o.Site));
+        Assert.Equal(0, _sites.Entries[_siteA].Live.Samples);
+    }
+
+    [Fact]
+    public void A_range_that_covers_only_the_head_of_an_object_neither_keeps_nor_moves_it()
+    {
+        // The probe's ghost: a dead 10,024-byte array whose first 1,000 bytes a live plug (a small array now at its
+        // address, and others after it) covers; the rest of its memory is free.
+        const ulong Plug = 0x7f00_0000_ed78;
+        const ulong Ghost = Plug + 0x800 - 1_000;
+        const ulong Other = Plug + 0x1_0000;
+        var table = new TrackedObjectTable(_sites);
+        table.Track(Ghost, 10_024, _siteA);
+        table.Track(Plug, 0x100, _siteB); // a live object in the same plug, wholly inside it
+        table.Track(Other + 0xe0, 0x20, _siteB); // a live object ending exactly where its range ends
+        table.Merge();
+
+        table.MarkAll(TrackedObjectFlags.Condemned);
+        table.Survive(Plug, 0x800);
+        table.Survive(Other, 0x100);
+        Assert.Equal(1, table.EndGc(TrackedObjectFlags.Condemned, applyMoves: true));
+        Assert.Equal([Plug, Other + 0xe0], table.ToArray().Select(o => o.Address));
+
+        table.Track(Ghost + 0x10_0000, 10_024, _siteA);
+        table.Merge();
+        table.MarkAll(TrackedObjectFlags.Condemned);
+        table.Move(Plug, Plug + 0x40, 0x800);
+        table.Move(Other, Other + 0x40, 0x100);
+        table.Move(Ghost + 0x10_0000, Plug + 0x20_0000, 0x800); // its head only again, as a moved range
+        Assert.Equal(1, table.EndGc(TrackedObjectFlags.Condemned, applyMoves: true));
+        Assert.Equal([Plug + 0x40, Other + 0x120], table.ToArray().Select(o => o.Address));
+        Assert.Equal(0, _sites.Entries[_siteA].Live.Samples);
+        Assert.All(table.ToArray(), o => Assert.Equal(TrackedObjectFlags.None, o.Flags));
+    }
+
+    [Fact]
+    public void Condemning_the_unreported_spares_what_was_reported_and_clears_the_other_flag()
+    {
+        TrackedObjectTable table = Merged((0x1000, 0x40, _siteA), (0x2000, 0x40, _siteA), (0x3000, 0x40, _siteB));
+        table.Mark(0x2000, 0x4000, TrackedObjectFlags.BackgroundCondemned);
+        table.Survive(0x3000, 0x40);
+        table.CondemnUnreported(TrackedObjectFlags.BackgroundCondemned, TrackedObjectFlags.Condemned);
+        Assert.Equal(
+            [TrackedObjectFlags.Condemned, TrackedObjectFlags.Condemned, TrackedObjectFlags.Reported],
+            table.ToArray().Select(o => o.Flags));
+        Assert.Equal(2, table.EndGc(TrackedObjectFlags.Condemned, applyMoves: true));
+        Assert.Equal([(0x3000UL, TrackedObjectFlags.None)], table.ToArray().Select(o => (o.Address, o.Flags)));
+    }
+
+    [Fact]
     public void Memory_follows_the_number_of_tracked_objects_not_the_number_of_gcs()
     {
         var table = new TrackedObjectTable(_sites);
@@ -151,5 +240,18 @@ public sealed class TrackedObjectTableTests
         Assert.Equal((0, 0L), (table.Count, table.Untracked));
         Assert.Equal((0L, 0L), (_sites.LiveBytes, _sites.PeakLiveBytes));
         Assert.True(table.EstimateBytes() > 0);
+    }
+
+    /// <summary>A table tracking <paramref name="objects"/>, merged (sorted).</summary>
+    private TrackedObjectTable Merged(params (ulong Address, long Size, int Site)[] objects)
+    {
+        var table = new TrackedObjectTable(_sites);
+        foreach ((ulong address, long size, int site) in objects)
+        {
+            table.Track(address, size, site);
+        }
+
+        table.Merge();
+        return table;
     }
 }
