@@ -213,6 +213,7 @@ public sealed class MemTrackerTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static byte[][] AllocateAfterRecursion(int extra) => extra == 0 ? Workloads.Arrays(10, 1 << 20) : AllocateAfterRecursion(extra - 1);
 
+    [Fact]
     public void TracerMemoryIsMeasuredFromTheFirstCallAndFollowsTheTrackedObjects()
     {
         MemTracker.Start();
