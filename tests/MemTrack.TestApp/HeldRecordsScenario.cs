@@ -21,7 +21,7 @@ internal static class HeldRecordsScenario
             MemTracker.Start();
             long exact = Leak();
             GC.Collect();
-            Trace[] traces = [.. MemTracker.TakeSnapshot().Traces.Where(t => t.TypeName == nameof(Node))];
+            Trace[] traces = [.. MemTracker.TakeSnapshot().Traces.Where(t => t.TypeName == typeof(Node).ToString())];
             MemTracker.Stop();
             Cache.Clear();
             Console.WriteLine(string.Create(
