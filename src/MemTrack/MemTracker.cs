@@ -240,6 +240,12 @@ public static class MemTracker
     /// <returns>Bytes.</returns>
     public static long GetTracerMemory() => Volatile.Read(ref s_tracer)?.MeasureTracerMemory() ?? 0;
 
+    /// <summary>
+    /// The tracer's memory as last measured (at every snapshot, and between events at most every 500 ms), without
+    /// waiting for the reader: for reports that have just taken a snapshot. 0 when tracing is off.
+    /// </summary>
+    internal static long LastTracerMemory => Volatile.Read(ref s_tracer)?.TracerMemory ?? 0;
+
     internal static Tracer RequireTracer() =>
         Volatile.Read(ref s_tracer) ?? throw new InvalidOperationException("MemTrack is not tracing; call MemTracker.Start() first.");
 

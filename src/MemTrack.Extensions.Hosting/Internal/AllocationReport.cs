@@ -21,7 +21,7 @@ internal static class AllocationReport
     public static void Write(ILogger logger, MemTrackHostingOptions options, string report)
     {
         Snapshot snapshot = MemTracker.TakeSnapshot();
-        long tracerMemory = MemTracker.GetTracerMemory();
+        long tracerMemory = MemTracker.LastTracerMemory; // measured by the snapshot just taken: no second wait for the reader
         if (snapshot.HasLiveData)
         {
             TracedMemory traced = MemTracker.GetTracedMemory();

@@ -56,7 +56,7 @@ internal sealed class Tracer : IDisposable
         if (options.TrackLiveObjects)
         {
             _liveObjects = new TrackedObjectTable(_sites);
-            _liveness = new GcLivenessTracker(_liveObjects);
+            _liveness = new GcLivenessTracker(_liveObjects, () => LostEvents);
         }
 
         _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, _collectible, options.Depth, options.HideFrameworkFrames);
@@ -71,6 +71,13 @@ internal sealed class Tracer : IDisposable
         {
             _health.Begin(ex.Message, ex);
             BackgroundFaults.DegradedMode(ex);
+        }
+        catch
+        {
+            // No tracer comes of this: let go of what subscribed to process-wide events (the assembly-load watch).
+            _collectible.Dispose();
+            _frames.Dispose();
+            throw;
         }
 
         // Tracing starts when Start returns, as in tracemalloc: samples of the tracer's own start-up work (the
@@ -352,17 +359,32 @@ internal sealed class Tracer : IDisposable
                 }
 
                 handler(data);
-                if (Environment.TickCount64 - _lastMemoryUpdate > 500)
-                {
-                    UpdateTracerMemory();
-                    RefreshLostEvents();
-                }
             }
             catch (Exception ex)
             {
                 OnEventError(data, ex);
             }
+
+            if (Environment.TickCount64 - _lastMemoryUpdate > 500)
+            {
+                RefreshPeriodicFigures();
+            }
         };
+
+    /// <summary>The tracer's memory and the lost-event count, refreshed between events; a failure here is no decode error of the event.</summary>
+    private void RefreshPeriodicFigures()
+    {
+        try
+        {
+            UpdateTracerMemory();
+            RefreshLostEvents();
+        }
+        catch (Exception ex)
+        {
+            _lastMemoryUpdate = Environment.TickCount64;
+            BackgroundFaults.ReportingFailed(ex);
+        }
+    }
 
     private void OnEventError(TraceEvent data, Exception error) => BackgroundFaults.DecodeError(_health, data.EventName, error);
 

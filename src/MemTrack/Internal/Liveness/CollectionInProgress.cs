@@ -4,13 +4,17 @@ namespace MemTrack.Internal.Liveness;
 /// <param name="number">The GC's number (GCStart's Count).</param>
 /// <param name="condemnedGeneration">The oldest generation it collects (GCStart's Depth).</param>
 /// <param name="background">Whether it is a background (concurrent) gen2 GC.</param>
-internal sealed class CollectionInProgress(long number, int condemnedGeneration, bool background)
+/// <param name="lostAtStart">The session's count of lost events when its GCStart was read.</param>
+internal sealed class CollectionInProgress(long number, int condemnedGeneration, bool background, long lostAtStart = 0)
 {
     public long Number { get; } = number;
 
     public int CondemnedGeneration { get; } = condemnedGeneration;
 
     public bool Background { get; } = background;
+
+    /// <summary>The session's count of lost events when its GCStart was read.</summary>
+    public long LostAtStart { get; } = lostAtStart;
 
     /// <summary>Foreground GCs started while this (background) GC was in progress.</summary>
     public int ForegroundGcs { get; set; }

@@ -13,12 +13,16 @@ namespace MemTrack.Internal.Liveness;
 /// and it reports its survivors after its sweep, before its GCEnd. A GC announced as background that reports moved
 /// ranges before any foreground GC started inside it is a blocking compacting gen2 GC (seen under server GC: the
 /// runtime announced it in GCStart and then ran it blocking): from its first moved range on it is tracked as one, and
-/// it condemns every object it has not reported yet. A GC whose generation ranges were not seen
+/// it condemns every object it has not reported yet, unless events were lost since its GCStart (the moved range may
+/// then belong to a foreground GC whose GCStart was lost: it is ignored, as no GC it belongs to was seen). A GC whose
+/// generation ranges were not seen
 /// condemns nothing: without them MemTrack cannot tell which objects it collected, so it keeps them alive rather
 /// than guess. Used only on the reader thread.
 /// </para>
 /// </summary>
-internal sealed class GcLivenessTracker(TrackedObjectTable objects)
+/// <param name="objects">The tracked objects.</param>
+/// <param name="lostEvents">The session's running count of lost events (null: none are ever lost).</param>
+internal sealed class GcLivenessTracker(TrackedObjectTable objects, Func<long>? lostEvents = null)
 {
     private readonly HashSet<ulong> _rangeStarts = [];
     private CollectionInProgress? _blocking;
@@ -49,7 +53,7 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
         }
 
         objects.Merge();
-        slot = new CollectionInProgress(number, condemnedGeneration, background);
+        slot = new CollectionInProgress(number, condemnedGeneration, background, background ? LostEvents() : 0);
         _collectingRanges = slot;
         _rangeStarts.Clear();
     }
@@ -87,7 +91,7 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
         {
             // Only a blocking GC moves objects: without one in progress, either the GC announced as background is
             // one, or the range belongs to no GC seen (its GCStart was lost) and changes nothing.
-            if (_background is not { ForegroundGcs: 0 } announced)
+            if (_background is not { ForegroundGcs: 0 } announced || LostEvents() > announced.LostAtStart)
             {
                 return;
             }
@@ -119,6 +123,8 @@ internal sealed class GcLivenessTracker(TrackedObjectTable objects)
 
         return dead;
     }
+
+    private long LostEvents() => lostEvents?.Invoke() ?? 0;
 
     /// <summary>
     /// Tracks a GC announced as background as the blocking gen2 GC it is (it moves objects): it condemns every object

@@ -62,15 +62,31 @@ internal static class SnapshotFile
         int length = (int)stream.Length;
         Span<byte> head = stackalloc byte[HeadBytes];
         head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        if (head.Length < Math.Min(length, HeadBytes))
+        {
+            throw ChangedWhileRead();
+        }
+
         var reader = new ByteReader(head, length);
         _ = ReadHeader(ref reader);
         _ = ReadStringCount(ref reader);
 
         var data = new byte[length];
         head.CopyTo(data);
-        stream.ReadExactly(data.AsSpan(head.Length));
+        try
+        {
+            stream.ReadExactly(data.AsSpan(head.Length));
+        }
+        catch (EndOfStreamException)
+        {
+            throw ChangedWhileRead();
+        }
+
         return Parse(data);
     }
+
+    /// <summary>The file got shorter between measuring its length and reading it (another process rewrote it).</summary>
+    private static InvalidDataException ChangedWhileRead() => ByteReader.Invalid($"the file changed while it was read (it got shorter)");
 
     /// <summary>Writes a snapshot file, readable and writable by the current user only (see <see cref="PrivateFile"/>).</summary>
     public static void Write(Snapshot snapshot, string path)

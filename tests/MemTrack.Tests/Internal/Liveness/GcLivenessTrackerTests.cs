@@ -169,6 +169,25 @@ public sealed class GcLivenessTrackerTests
     }
 
     [Fact]
+    public void After_lost_events_a_moved_range_does_not_turn_a_background_gc_into_a_blocking_one()
+    {
+        // The moved range may come from a foreground GC whose GCStart was lost: nothing in gen2 may die for it.
+        long lost = 0;
+        var tracker = new GcLivenessTracker(_objects, () => lost);
+        Track(Gen0 + 0x100, Gen2 + 0x100, Gen2 + 0x200);
+        tracker.OnGcStart(30, 2, background: true);
+        ReportRanges(tracker);
+        lost = 5;
+        tracker.OnMovedRange(Gen0 + 0x100, Gen1, 0x40);
+        tracker.OnSurvivingRange(Gen2 + 0x100, 0x40);
+        tracker.OnSurvivingRange(Gen2 + 0x200, 0x40);
+        ReportRanges(tracker);
+        tracker.OnGcEnd(30);
+        Assert.Equal([Gen0 + 0x100, Gen2 + 0x100, Gen2 + 0x200], Addresses());
+        Assert.Equal(3, _sites.Entries[_site].Live.Samples);
+    }
+
+    [Fact]
     public void A_moved_range_with_no_blocking_gc_in_progress_changes_nothing()
     {
         Track(Gen0 + 0x100, Gen2 + 0x100);
@@ -217,13 +236,15 @@ public sealed class GcLivenessTrackerTests
         ReportRanges();
     }
 
-    private void ReportRanges()
+    private void ReportRanges() => ReportRanges(_tracker);
+
+    private static void ReportRanges(GcLivenessTracker tracker)
     {
-        _tracker.OnGenerationRange(4, Poh, RegionSize);
-        _tracker.OnGenerationRange(3, Loh, RegionSize);
-        _tracker.OnGenerationRange(2, Gen2, RegionSize);
-        _tracker.OnGenerationRange(1, Gen1, RegionSize);
-        _tracker.OnGenerationRange(0, Gen0, RegionSize);
+        tracker.OnGenerationRange(4, Poh, RegionSize);
+        tracker.OnGenerationRange(3, Loh, RegionSize);
+        tracker.OnGenerationRange(2, Gen2, RegionSize);
+        tracker.OnGenerationRange(1, Gen1, RegionSize);
+        tracker.OnGenerationRange(0, Gen0, RegionSize);
     }
 
     private void EndGc(long number)
