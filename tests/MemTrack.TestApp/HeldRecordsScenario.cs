@@ -21,12 +21,13 @@ internal static class HeldRecordsScenario
             MemTracker.Start();
             long exact = Leak();
             GC.Collect();
-            Trace[] traces = [.. MemTracker.TakeSnapshot().Traces.Where(t => t.TypeName == typeof(Node).ToString())];
+            Snapshot snapshot = MemTracker.TakeSnapshot();
+            Trace[] traces = [.. snapshot.Traces.Where(t => t.TypeName == typeof(Node).ToString())];
             MemTracker.Stop();
             Cache.Clear();
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"round {round} samples={traces.Sum(t => t.SampleCount)} live={traces.Sum(t => t.LiveSampleCount)} live-bytes={traces.Sum(t => t.LiveSize)} exact={exact}"));
+                $"round {round} samples={traces.Sum(t => t.SampleCount)} live={traces.Sum(t => t.LiveSampleCount)} live-bytes={traces.Sum(t => t.LiveSize)} exact={exact} lost={snapshot.LostEvents}"));
         }
 
         return 0;

@@ -300,9 +300,12 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.All(rounds, round =>
         {
             long[] figures = [.. round.Split(' ').Skip(2).Select(f => long.Parse(f.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture))];
-            (long samples, long live, long liveBytes, long exact) = (figures[0], figures[1], figures[2], figures[3]);
+            (long samples, long live, long liveBytes, long exact, long lost) = (figures[0], figures[1], figures[2], figures[3], figures[4]);
             Assert.True(samples > 300, $"{flavour}: {round}");
-            Assert.True(samples == live, $"{flavour}: {round}");
+
+            // Every held sample stays live, unless the runtime dropped events (then the snapshot says so, and a GC whose
+            // moves were lost can leave a held object behind at its old address).
+            Assert.True(lost == 0 ? samples == live : live >= samples * 0.95, $"{flavour}: {round}");
             Assert.InRange(liveBytes, exact * 0.75, exact * 1.25);
         });
     }
