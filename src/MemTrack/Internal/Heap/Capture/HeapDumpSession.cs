@@ -139,7 +139,7 @@ internal static class HeapDumpSession
     /// are its own addresses, and the cache above is this process's), without module paths, so no metadata of this
     /// process names them and none is MemTrack's own. For this process, static roots are named from the loaded
     /// metadata, and the statics the dump leaves unnamed (of generic types, thread statics) are added
-    /// (<see cref="RuntimeStaticRoots"/>).
+    /// (<see cref="RuntimeStaticRoots"/>); a failure there keeps the runtime's names (<see cref="RootNamingGuard"/>).
     /// </summary>
     private static HeapGraph Build(HeapGraphBuilder builder, IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modules, bool self)
     {
@@ -158,8 +158,10 @@ internal static class HeapDumpSession
         }
 
         Type? TypeOf(string name) => byName.TryGetValue(name, out ulong typeId) ? namer.TypeOf(typeId) : null;
-        StaticFieldIndex[] indexes = StaticFieldNames.Loaded();
-        HeapGraph graph = builder.Build(StaticFieldNames.Resolver(indexes, TypeOf));
-        return RuntimeStaticRoots.Name(graph, indexes, TypeOf);
+        StaticFieldIndex[]? indexes = null;
+        Func<string, string, (string Name, bool IsOwn)>? resolver = null;
+        var guard = new RootNamingGuard(); // naming reads metadata and loads types: its failures keep the runtime's names
+        HeapGraph graph = builder.Build(guard.Guard((field, objectType) => (resolver ??= StaticFieldNames.Resolver(indexes ??= StaticFieldNames.Loaded(), TypeOf))(field, objectType)));
+        return guard.Guard(graph, g => RuntimeStaticRoots.Name(g, indexes ??= StaticFieldNames.Loaded(), TypeOf));
     }
 }
