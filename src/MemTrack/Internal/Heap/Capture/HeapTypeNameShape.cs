@@ -51,20 +51,7 @@ internal sealed class HeapTypeNameShape
     /// The number of generic parameters of a type definition's heap name: the arities of its segments summed
     /// (<c>Ns.Outer`1+Inner`2</c> has 3, as the runtime counts a nested type's parameters).
     /// </summary>
-    public static int ParameterCount(string definition)
-    {
-        int count = 0;
-        foreach (string segment in definition.Split('+'))
-        {
-            int tick = segment.LastIndexOf('`');
-            if (tick >= 0 && int.TryParse(segment.AsSpan(tick + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int arity))
-            {
-                count += arity;
-            }
-        }
-
-        return count;
-    }
+    public static int ParameterCount(string definition) => definition.Split('+').Sum(TypeNamePattern.Arity);
 
     /// <summary>
     /// Matches this name, which may mention type parameters (<c>!0</c>), against an object's type name, binding each

@@ -96,9 +96,11 @@ internal sealed class HeapTypeNamer
     {
         if (info.IsArray)
         {
-            int rank = info.RuntimeName.Length - info.RuntimeName.LastIndexOf('[') - 1;
+            // The rank suffix: "[]" a vector, "[*]" a one-dimensional array with bounds, "[,]" rank 2 (commas + 1).
+            ReadOnlySpan<char> suffix = info.RuntimeName.AsSpan(info.RuntimeName.LastIndexOf('[') + 1);
+            int rank = suffix.Count(',') + 1;
             return info.Parameters.Length == 1 && TypeOf(info.Parameters[0], depth + 1) is Type element
-                ? (rank <= 1 ? element.MakeArrayType() : element.MakeArrayType(rank))
+                ? (suffix is "]" ? element.MakeArrayType() : element.MakeArrayType(rank))
                 : null;
         }
 

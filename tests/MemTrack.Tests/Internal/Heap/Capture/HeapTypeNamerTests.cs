@@ -55,6 +55,24 @@ public sealed class HeapTypeNamerTests
         Assert.False(namer.IsOwn(UndescribedType));
     }
 
+    [Theory]
+    [InlineData("UInt64[]", 0)]
+    [InlineData("UInt64[*]", 1)]
+    [InlineData("UInt64[,]", 2)]
+    [InlineData("UInt64[,,]", 3)]
+    public void An_array_type_is_loaded_with_its_rank(string runtimeName, int rank)
+    {
+        const ulong ArrayType = 0x90;
+        var types = new Dictionary<ulong, HeapTypeInfo>
+        {
+            [UInt64Type] = Describe(CoreLibModule, typeof(ulong)),
+            [ArrayType] = new HeapTypeInfo(CoreLibModule, 0, IsArray: true, runtimeName, [UInt64Type]),
+        };
+        var namer = new HeapTypeNamer(types, new Dictionary<ulong, string> { [CoreLibModule] = typeof(object).Assembly.Location });
+
+        Assert.Equal(rank == 0 ? typeof(ulong[]) : typeof(ulong).MakeArrayType(rank), namer.TypeOf(ArrayType));
+    }
+
     private static HeapTypeNamer CreateNamer()
     {
         var modules = new Dictionary<ulong, string>
