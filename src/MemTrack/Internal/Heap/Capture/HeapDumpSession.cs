@@ -144,12 +144,9 @@ internal static class HeapDumpSession
     private static HeapGraph Build(HeapGraphBuilder builder, IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modules, bool self)
     {
         var namer = new HeapTypeNamer(types, modules);
-        var byName = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (ulong typeId in types.Keys)
         {
-            string name = namer.NameOf(typeId);
-            builder.AddType(typeId, name, namer.IsOwn(typeId));
-            byName.TryAdd(name, typeId);
+            builder.AddType(typeId, namer.NameOf(typeId), namer.IsOwn(typeId));
         }
 
         if (!self)
@@ -157,11 +154,11 @@ internal static class HeapDumpSession
             return builder.Build(StaticFieldNames.Unresolved);
         }
 
-        Type? TypeOf(string name) => byName.TryGetValue(name, out ulong typeId) ? namer.TypeOf(typeId) : null;
+        Func<string, Type?> typeOf = namer.TypeByName(types.Keys);
         StaticFieldIndex[]? indexes = null;
         Func<string, string, (string Name, bool IsOwn)>? resolver = null;
         var guard = new RootNamingGuard(); // naming reads metadata and loads types: its failures keep the runtime's names
-        HeapGraph graph = builder.Build(guard.Guard((field, objectType) => (resolver ??= StaticFieldNames.Resolver(indexes ??= StaticFieldNames.Loaded(), TypeOf))(field, objectType)));
-        return guard.Guard(graph, g => RuntimeStaticRoots.Name(g, indexes ??= StaticFieldNames.Loaded(), TypeOf));
+        HeapGraph graph = builder.Build(guard.Guard((field, objectType) => (resolver ??= StaticFieldNames.Resolver(indexes ??= StaticFieldNames.Loaded(), typeOf))(field, objectType)));
+        return guard.Guard(graph, g => RuntimeStaticRoots.Name(g, indexes ??= StaticFieldNames.Loaded(), typeOf));
     }
 }
