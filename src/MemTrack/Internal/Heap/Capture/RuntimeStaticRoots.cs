@@ -260,42 +260,31 @@ internal static class RuntimeStaticRoots
     }
 
     /// <summary>The loaded generic fields by the head of their declared type's name (generic definition or array shape); no type is loaded.</summary>
-    private static Dictionary<string, List<(StaticFieldDeclaration Field, HeapTypeNameShape FieldType)>> GenericFieldsByHead(StaticFieldIndex[] indexes)
-    {
-        var byHead = new Dictionary<string, List<(StaticFieldDeclaration Field, HeapTypeNameShape FieldType)>>(StringComparer.Ordinal);
-        foreach (StaticFieldDeclaration field in indexes.SelectMany(i => i.GenericFields))
-        {
-            if (HeapTypeNameShape.Parse(field.FieldType) is HeapTypeNameShape shape)
-            {
-                if (!byHead.TryGetValue(shape.Head, out List<(StaticFieldDeclaration Field, HeapTypeNameShape FieldType)>? list))
-                {
-                    list = [];
-                    byHead.Add(shape.Head, list);
-                }
-
-                list.Add((field, shape));
-            }
-        }
-
-        return byHead;
-    }
+    private static Dictionary<string, List<(StaticFieldDeclaration Field, HeapTypeNameShape FieldType)>> GenericFieldsByHead(StaticFieldIndex[] indexes) =>
+        ByKey(indexes.SelectMany(i => i.GenericFields)
+            .Select(f => (Field: f, FieldType: HeapTypeNameShape.Parse(f.FieldType)))
+            .Where(f => f.FieldType is not null)
+            .Select(f => (f.FieldType!.Head, (f.Field, f.FieldType!))));
 
     /// <summary>The loaded thread-static fields by declaring type name; no type is loaded.</summary>
-    private static Dictionary<string, List<ThreadStaticField>> ThreadStaticFieldsByType(StaticFieldIndex[] indexes)
+    private static Dictionary<string, List<ThreadStaticField>> ThreadStaticFieldsByType(StaticFieldIndex[] indexes) =>
+        ByKey(indexes.SelectMany(i => i.ThreadStaticFields).Select(f => (f.DeclaringType, new ThreadStaticField(f))));
+
+    private static Dictionary<string, List<T>> ByKey<T>(IEnumerable<(string Key, T Value)> items)
     {
-        var byType = new Dictionary<string, List<ThreadStaticField>>(StringComparer.Ordinal);
-        foreach (StaticFieldDeclaration field in indexes.SelectMany(i => i.ThreadStaticFields))
+        var byKey = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        foreach ((string key, T value) in items)
         {
-            if (!byType.TryGetValue(field.DeclaringType, out List<ThreadStaticField>? list))
+            if (!byKey.TryGetValue(key, out List<T>? list))
             {
                 list = [];
-                byType.Add(field.DeclaringType, list);
+                byKey.Add(key, list);
             }
 
-            list.Add(new ThreadStaticField(field));
+            list.Add(value);
         }
 
-        return byType;
+        return byKey;
     }
 
     /// <summary>

@@ -28,9 +28,6 @@ internal static class StaticFieldNames
     /// <summary>The static field indexes of every loaded assembly (built on first use, kept with the assembly).</summary>
     public static StaticFieldIndex[] Loaded() => [.. AppDomain.CurrentDomain.GetAssemblies().Select(a => Indexes.GetValue(a, Index))];
 
-    /// <summary>A resolver over the loaded assemblies (see <see cref="Resolver(StaticFieldIndex[], Func{string, Type?}?)"/>).</summary>
-    public static Func<string, string, (string Name, bool IsOwn)> Resolver(Func<string, Type?>? typeOf = null) => Resolver(Loaded(), typeOf);
-
     /// <summary>
     /// Names a static root from its field name and the type name of the object it holds: <c>DeclaringType.field</c>
     /// when one declaring type fits, otherwise the field name with the candidates (<c>s_instance (declared by one of:
