@@ -216,8 +216,10 @@ public sealed class HeapSnapshot
     /// or <c>Type.AssemblyQualifiedName</c>: assembly names are ignored, so a type of that name from any assembly matches;</item>
     /// <item>in C#: <c>MyApp.Outer.Inner</c>, <c>MyApp.Box&lt;int&gt;</c>, <c>Dictionary&lt;string, List&lt;int&gt;&gt;</c>,
     /// <c>int[]</c>, <c>int?</c> (keyword aliases are read as their <c>System</c> types);</item>
-    /// <item>without namespace or outer type (<c>Order</c>, <c>Inner</c>, <c>Box&lt;int&gt;</c>): it matches every type
-    /// of that short name, whatever its namespace, and the objects of all of them are returned.</item>
+    /// <item>without namespace or outer types (<c>Order</c>, <c>Inner</c>, <c>Outer.Inner</c>, <c>Box&lt;int&gt;</c>,
+    /// <c>Entry</c> for <c>Dictionary&lt;K, V&gt;.Entry</c>): it matches every type whose name ends with those
+    /// segments, whatever comes before, and the objects of all of them are returned; only the generic arguments of
+    /// the segments given are compared (<c>Outer&lt;int&gt;.Inner</c>).</item>
     /// </list>
     /// <para>
     /// Generic arguments follow the same rules (<c>List&lt;Order&gt;</c> matches <c>System.Collections.Generic.List`1[MyApp.Order]</c>).

@@ -7,15 +7,19 @@ public enum RootKind
     /// A static field; <see cref="RootPath.RootName"/> is <c>DeclaringType.field</c>, a generic type as instantiated
     /// (<c>MyApp.Registry`1[MyApp.Order].s_items</c>). When several loaded types could declare it (a common field name
     /// whose declared type the object fits in more than one), the name lists them:
-    /// <c>field (declared by one of: A, B)</c> or <c>one of: A.f, B.g</c>.
+    /// <c>field (declared by one of: A, B)</c> or <c>one of: A.f, B.g</c>. A static of a generic type is named from
+    /// type names only: every loaded generic definition whose static's declared type, instantiated, is the object's
+    /// type is listed, the framework's too (<c>List`1[T].s_emptyArray</c> holds a <c>T[]</c> for each T in use).
     /// </summary>
     StaticField,
 
     /// <summary>
-    /// A <c>[ThreadStatic]</c> field of some thread; <see cref="RootPath.RootName"/> is <c>DeclaringType.field</c>.
-    /// The runtime reports thread-static storage as thread stack roots; MemTrack names the fields of non-generic types
-    /// whose objects it finds there (in captures of the current process). Thread statics of generic types stay
-    /// <see cref="Stack"/> roots named <c>thread-static storage of a thread</c>.
+    /// A <c>[ThreadStatic]</c> field of some thread; <see cref="RootPath.RootName"/> is <c>DeclaringType.field</c> (a
+    /// generic type as instantiated when the field's type binds its parameters, else by its definition). The runtime
+    /// reports thread-static storage as thread stack roots; in captures of the current process MemTrack names the
+    /// objects there, and renames the stack root <c>thread-static storage of a thread</c>, only when every per-type
+    /// array in it holds what one loaded type's <c>[ThreadStatic]</c> fields can hold and most of them by fields not
+    /// declared <c>object</c>. Otherwise the root stays a <see cref="Stack"/> root.
     /// </summary>
     ThreadStaticField,
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MemTrack.Internal.Heap.Capture;
 using MemTrack.Internal.Heap.Graph;
 using MemTrack.Tests.TestSupport;
@@ -56,9 +57,30 @@ public sealed class HeapSnapshotRootNamesTests : IDisposable
         HeapGraph graph = heap.Graph;
         var staticHeld = graph.Roots.Where(r => r.Kind == RootKind.StaticField).Select(r => r.Node).ToHashSet();
 
-        HeapRoot[] tables = [.. graph.Roots.Where(r => r.Kind == RootKind.StrongHandle && graph.TypeName(r.Node) == "System.Object[]" && graph.References(r.Node).ToArray().Any(staticHeld.Contains))];
+        // The buckets: strong-handle object[]s holding type objects and statics' objects (no user handle here).
+        HeapRoot[] tables = [.. graph.Roots.Where(r => r.Kind == RootKind.StrongHandle && graph.TypeName(r.Node) == "System.Object[]"
+            && graph.References(r.Node).ToArray() is int[] references && references.Any(staticHeld.Contains) && references.Any(n => graph.TypeName(n) == "System.RuntimeType"))];
         Assert.NotEmpty(tables);
         Assert.All(tables, t => Assert.Equal(RuntimeStaticRoots.StaticsTable, t.Name));
+    }
+
+    [Fact]
+    public void AUsersStrongHandleToAnArrayHoldingAStaticsObjectKeepsItsName()
+    {
+        FillGeneric();
+        GCHandle handle = HandleToArrayWithAStaticsObject();
+        try
+        {
+            HeapSnapshot heap = HeapSnapshot.Capture();
+
+            RootPath path = PathTo<QueuedItem>(heap, RootKind.StrongHandle);
+            Assert.Equal(RuntimeTypeName.Of(typeof(object[])), path.Objects[0].TypeName);
+            Assert.NotEqual(RuntimeStaticRoots.StaticsTable, path.RootName);
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     [Fact]
@@ -130,6 +152,10 @@ public sealed class HeapSnapshotRootNamesTests : IDisposable
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FillGeneric() => RootNamesRegistry<GenericItem>.s_rootNamesEntries.Add(new GenericItem());
+
+    /// <summary><c>GCHandle.Alloc(new object[] { s_list, x })</c>: the array is reached from the handle only.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static GCHandle HandleToArrayWithAStaticsObject() => GCHandle.Alloc(new object[] { RootNamesRegistry<GenericItem>.s_rootNamesEntries, new QueuedItem() });
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FillQueue() => RootNamesQueue<QueuedItem>.s_rootNamesQueue.Enqueue(new QueuedItem());

@@ -99,6 +99,15 @@ internal static class BackgroundFaults
         }
     }
 
+    /// <summary>A heap capture's naming step threw <paramref name="error"/>; the capture kept the runtime's own root names.</summary>
+    public static void HeapNamingFailed(Exception error)
+    {
+        if (Log.IsEnabled())
+        {
+            Log.HeapNamingFailed(Describe(error));
+        }
+    }
+
     /// <summary>Reporting a fault failed in turn (never expected): the event source gets it as a reader failure, the health cannot.</summary>
     public static void ReportingFailed(Exception error)
     {

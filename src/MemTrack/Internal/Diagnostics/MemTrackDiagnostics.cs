@@ -24,6 +24,7 @@ internal sealed class MemTrackDiagnostics : EventSource
     public const int MetricsCallbackFailedId = 8;
     public const int HealthHandlerFailedId = 9;
     public const int HostedServiceFailedId = 10;
+    public const int HeapNamingFailedId = 11;
 
     private MemTrackDiagnostics()
     {
@@ -73,4 +74,8 @@ internal sealed class MemTrackDiagnostics : EventSource
     /// <summary>The hosting package's service caught a failure (a report, or stopping the tracer) and went on.</summary>
     [Event(HostedServiceFailedId, Level = EventLevel.Warning, Message = "The MemTrack hosted service could not {0}: {1}")]
     public void HostedServiceFailed(string operation, string error) => WriteEvent(HostedServiceFailedId, operation, error);
+
+    /// <summary>A heap capture could not name its roots from this process's metadata; it kept the runtime's names.</summary>
+    [Event(HeapNamingFailedId, Level = EventLevel.Warning, Message = "A MemTrack heap capture kept the runtime's root names: naming them failed: {0}")]
+    public void HeapNamingFailed(string error) => WriteEvent(HeapNamingFailedId, error);
 }

@@ -139,17 +139,14 @@ internal static class HeapDumpSession
     /// are its own addresses, and the cache above is this process's), without module paths, so no metadata of this
     /// process names them and none is MemTrack's own. For this process, static roots are named from the loaded
     /// metadata, and the statics the dump leaves unnamed (of generic types, thread statics) are added
-    /// (<see cref="RuntimeStaticRoots"/>).
+    /// (<see cref="RuntimeStaticRoots"/>); a failure there keeps the runtime's names (<see cref="RootNamingGuard"/>).
     /// </summary>
     private static HeapGraph Build(HeapGraphBuilder builder, IReadOnlyDictionary<ulong, HeapTypeInfo> types, IReadOnlyDictionary<ulong, string> modules, bool self)
     {
         var namer = new HeapTypeNamer(types, modules);
-        var byName = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (ulong typeId in types.Keys)
         {
-            string name = namer.NameOf(typeId);
-            builder.AddType(typeId, name, namer.IsOwn(typeId));
-            byName.TryAdd(name, typeId);
+            builder.AddType(typeId, namer.NameOf(typeId), namer.IsOwn(typeId));
         }
 
         if (!self)
@@ -157,9 +154,11 @@ internal static class HeapDumpSession
             return builder.Build(StaticFieldNames.Unresolved);
         }
 
-        Type? TypeOf(string name) => byName.TryGetValue(name, out ulong typeId) ? namer.TypeOf(typeId) : null;
-        StaticFieldIndex[] indexes = StaticFieldNames.Loaded();
-        HeapGraph graph = builder.Build(StaticFieldNames.Resolver(indexes, TypeOf));
-        return RuntimeStaticRoots.Name(graph, indexes, TypeOf);
+        Func<string, Type?> typeOf = namer.TypeByName(types.Keys);
+        StaticFieldIndex[]? indexes = null;
+        Func<string, string, (string Name, bool IsOwn)>? resolver = null;
+        var guard = new RootNamingGuard(); // naming reads metadata and loads types: its failures keep the runtime's names
+        HeapGraph graph = builder.Build(guard.Guard((field, objectType) => (resolver ??= StaticFieldNames.Resolver(indexes ??= StaticFieldNames.Loaded(), typeOf))(field, objectType)));
+        return guard.Guard(graph, g => RuntimeStaticRoots.Name(g, indexes ??= StaticFieldNames.Loaded(), typeOf));
     }
 }

@@ -68,6 +68,23 @@ internal sealed class HeapTypeNamer
     /// </summary>
     public Type? TypeOf(ulong typeId) => TypeOf(typeId, 0);
 
+    /// <summary>
+    /// The loaded type of a heap type name among <paramref name="typeIds"/>, or null. A name that two of them share
+    /// (one type name in two assemblies or load contexts: the graph keeps one type for both) gives null, never the
+    /// wrong one's type.
+    /// </summary>
+    public Func<string, Type?> TypeByName(IEnumerable<ulong> typeIds)
+    {
+        var byName = new Dictionary<string, ulong?>(StringComparer.Ordinal);
+        foreach (ulong typeId in typeIds)
+        {
+            string name = NameOf(typeId);
+            byName[name] = byName.ContainsKey(name) ? null : typeId;
+        }
+
+        return name => byName.TryGetValue(name, out ulong? typeId) && typeId is ulong id ? TypeOf(id) : null;
+    }
+
     private Type? TypeOf(ulong typeId, int depth)
     {
         if (_loaded.TryGetValue(typeId, out Type? known))
@@ -96,9 +113,11 @@ internal sealed class HeapTypeNamer
     {
         if (info.IsArray)
         {
-            int rank = info.RuntimeName.Length - info.RuntimeName.LastIndexOf('[') - 1;
+            // The rank suffix: "[]" a vector, "[*]" a one-dimensional array with bounds, "[,]" rank 2 (commas + 1).
+            ReadOnlySpan<char> suffix = info.RuntimeName.AsSpan(info.RuntimeName.LastIndexOf('[') + 1);
+            int rank = suffix.Count(',') + 1;
             return info.Parameters.Length == 1 && TypeOf(info.Parameters[0], depth + 1) is Type element
-                ? (rank <= 1 ? element.MakeArrayType() : element.MakeArrayType(rank))
+                ? (suffix is "]" ? element.MakeArrayType() : element.MakeArrayType(rank))
                 : null;
         }
 

@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace MemTrack.Internal.Heap.Capture;
 
@@ -12,8 +12,7 @@ namespace MemTrack.Internal.Heap.Capture;
 /// <param name="isThreadStatic">Marked <c>[ThreadStatic]</c>.</param>
 internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string declaringType, string name, string fieldType, int token, bool inGenericType, bool isThreadStatic)
 {
-    private FieldInfo? _field;
-    private bool _resolved;
+    private StrongBox<ResolvedField?>? _resolved;
 
     public StaticFieldIndex Index { get; } = index;
 
@@ -31,20 +30,10 @@ internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string decl
     public bool IsUser => !Index.IsFramework && !Index.IsOwnAssembly;
 
     /// <summary>
-    /// The field through reflection (which loads its declaring type, without running its static constructor), or null
-    /// when it cannot be loaded. Resolved once.
+    /// The field and its type through reflection (which loads its declaring type and its field type, without running
+    /// a static constructor), or null when either cannot be loaded. Resolved once; safe to read from several threads
+    /// (two first readers may both resolve, to equal results).
     /// </summary>
-    public FieldInfo? Field
-    {
-        get
-        {
-            if (!_resolved)
-            {
-                _field = Index.Resolve(token);
-                _resolved = true;
-            }
-
-            return _field;
-        }
-    }
+    public ResolvedField? Resolved =>
+        LazyInitializer.EnsureInitialized(ref _resolved, () => new StrongBox<ResolvedField?>(Index.Resolve(token))).Value;
 }

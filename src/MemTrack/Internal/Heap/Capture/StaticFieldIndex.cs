@@ -20,18 +20,22 @@ internal sealed class StaticFieldIndex(Assembly assembly, bool isOwnAssembly, bo
     /// <summary>Per field name, its declarations.</summary>
     public Dictionary<string, List<StaticFieldDeclaration>> Fields { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The fields whose declaring type is generic and whose type mentions a type parameter (<c>List&lt;T&gt;</c>, <c>T[]</c>; not a bare <c>T</c>).</summary>
+    /// <summary>The non-thread-static fields whose declaring type is generic and whose type mentions a type parameter (<c>List&lt;T&gt;</c>, <c>T[]</c>; not a bare <c>T</c>).</summary>
     public List<StaticFieldDeclaration> GenericFields { get; } = [];
 
-    /// <summary>The <c>[ThreadStatic]</c> fields of non-generic types.</summary>
+    /// <summary>The <c>[ThreadStatic]</c> fields, of generic types too.</summary>
     public List<StaticFieldDeclaration> ThreadStaticFields { get; } = [];
 
-    /// <summary>The field of a metadata token, through reflection; null when it cannot be loaded.</summary>
-    public FieldInfo? Resolve(int token)
+    /// <summary>
+    /// The field of a metadata token and its type, through reflection; null when either cannot be loaded
+    /// (<see cref="FieldInfo.FieldType"/> is resolved lazily and throws when the type's assembly is missing).
+    /// </summary>
+    public ResolvedField? Resolve(int token)
     {
         try
         {
-            return assembly.ManifestModule.ResolveField(token);
+            FieldInfo? field = assembly.ManifestModule.ResolveField(token);
+            return field is null ? null : new ResolvedField(field, field.FieldType);
         }
         catch (Exception ex) when (ex is ArgumentException or TypeLoadException or BadImageFormatException or IOException or MissingMemberException)
         {

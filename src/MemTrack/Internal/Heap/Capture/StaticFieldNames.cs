@@ -9,9 +9,11 @@ namespace MemTrack.Internal.Heap.Capture;
 /// Finds the declaring type of a static field root. The runtime's heap dump names a static root by its field name and
 /// the type of the object it holds, not the type that declares it; this looks the field name up in the metadata of
 /// the loaded assemblies (read in place, no type loading, no static constructor run) and, when several types declare
-/// a static field of that name, keeps those whose declared field type is the object's type, else those whose field
-/// type the object's type is assignable to (an interface, a base class, <c>object</c>; resolved through reflection
-/// for these few candidates only), and then those outside the runtime's shared framework. Each assembly's index is
+/// a static field of that name, keeps those whose declared field type is the object's type by name, else those whose
+/// field type the object's type is assignable to (an interface, a base class, <c>object</c>). Only that second step
+/// uses reflection: every declaration of that field name is then resolved (its declaring type and field type loaded,
+/// which can load types and assemblies the application never used), so it runs only for names without an exact match.
+/// Then those outside the runtime's shared framework are kept. Each assembly's index is
 /// built once and kept for the life of the assembly. A root is MemTrack's own when every candidate declaring type is
 /// in one of the <see cref="OwnAssemblies"/>.
 /// </summary>
@@ -25,9 +27,6 @@ internal static class StaticFieldNames
 
     /// <summary>The static field indexes of every loaded assembly (built on first use, kept with the assembly).</summary>
     public static StaticFieldIndex[] Loaded() => [.. AppDomain.CurrentDomain.GetAssemblies().Select(a => Indexes.GetValue(a, Index))];
-
-    /// <summary>A resolver over the loaded assemblies (see <see cref="Resolver(StaticFieldIndex[], Func{string, Type?}?)"/>).</summary>
-    public static Func<string, string, (string Name, bool IsOwn)> Resolver(Func<string, Type?>? typeOf = null) => Resolver(Loaded(), typeOf);
 
     /// <summary>
     /// Names a static root from its field name and the type name of the object it holds: <c>DeclaringType.field</c>
@@ -72,16 +71,18 @@ internal static class StaticFieldNames
     /// Names a root from the fields that may hold it, each with the name of its declaring type (a generic one as
     /// instantiated): <c>Type.field</c> for one; for several, those outside the shared framework when there are any,
     /// as <c>field (declared by one of: A, B)</c>, or <c>one of: A.f, B.g</c> when the field names differ. The user's
-    /// candidates are all listed, the framework's at most five. Own when every candidate is in an own assembly.
+    /// candidates are all listed (first), the framework's at most five. Own when every candidate is in an own assembly.
     /// </summary>
-    public static (string Name, bool IsOwn) Describe(IReadOnlyList<(string DeclaringType, StaticFieldDeclaration Field)> candidates)
+    /// <param name="candidates">The fields, with their declaring types' names.</param>
+    /// <param name="keepFramework">List the framework's candidates even when there are others (for generic statics, where the framework's are as likely).</param>
+    public static (string Name, bool IsOwn) Describe(IReadOnlyList<(string DeclaringType, StaticFieldDeclaration Field)> candidates, bool keepFramework = false)
     {
         ArgumentOutOfRangeException.ThrowIfZero(candidates.Count);
         bool isOwn = candidates.All(c => c.Field.Index.IsOwnAssembly);
         List<(string DeclaringType, StaticFieldDeclaration Field)> kept = [.. candidates.Where(c => !c.Field.Index.IsFramework)];
-        if (kept.Count == 0)
+        if (kept.Count == 0 || keepFramework)
         {
-            kept = [.. candidates];
+            kept.AddRange(candidates.Where(c => c.Field.Index.IsFramework));
         }
 
         var distinct = kept.DistinctBy(c => (c.DeclaringType, c.Field.Name)).ToList();
@@ -132,7 +133,8 @@ internal static class StaticFieldNames
             && t.GetGenericArguments().Zip(parameters).All(p => Fits(p.Second, p.First)));
     }
 
-    private static IEnumerable<Type> SelfBasesAndInterfaces(Type type)
+    /// <summary>The type, its base types, then its interfaces.</summary>
+    public static IEnumerable<Type> SelfBasesAndInterfaces(Type type)
     {
         for (Type? t = type; t is not null; t = t.BaseType)
         {
@@ -159,7 +161,7 @@ internal static class StaticFieldNames
             return candidates;
         }
 
-        List<StaticFieldDeclaration> fitting = [.. candidates.Where(c => c.Field?.FieldType is Type fieldType && Fits(fieldType, type))];
+        List<StaticFieldDeclaration> fitting = [.. candidates.Where(c => c.Resolved is { FieldType: Type fieldType } && Fits(fieldType, type))];
         return fitting.Count > 0 ? fitting : candidates;
     }
 
@@ -209,13 +211,13 @@ internal static class StaticFieldNames
                 }
 
                 list.Add(declaration);
-                if (inGenericType.Value && fieldType.Contains('!', StringComparison.Ordinal) && !fieldType.StartsWith('!'))
+                if (isThreadStatic)
+                {
+                    index.ThreadStaticFields.Add(declaration); // never in the statics table, generic or not
+                }
+                else if (inGenericType.Value && fieldType.Contains('!', StringComparison.Ordinal) && !fieldType.StartsWith('!'))
                 {
                     index.GenericFields.Add(declaration);
-                }
-                else if (isThreadStatic && !inGenericType.Value)
-                {
-                    index.ThreadStaticFields.Add(declaration);
                 }
             }
         }

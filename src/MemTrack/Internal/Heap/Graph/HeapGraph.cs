@@ -127,7 +127,7 @@ internal sealed class HeapGraph
 
     /// <summary>
     /// The indices in <see cref="TypeNames"/> of every type <paramref name="name"/> names, in any spelling
-    /// <see cref="TypeNamePattern"/> reads (a name without namespace names every type of that short name); a name it
+    /// <see cref="TypeNamePattern"/> reads (a name without namespace or outer types names every type whose name ends so); a name it
     /// cannot read matches only itself.
     /// </summary>
     public int[] TypeIndicesMatching(string name)

@@ -45,34 +45,48 @@ internal sealed class TypeNamePattern
     }
 
     /// <summary>
-    /// Whether a heap type name (parsed) is what this pattern names: the same segments, or, for a pattern of one
-    /// segment (a name without namespace or outer type), the same last segment; the same suffix; and each generic
-    /// argument matching by the same rules.
+    /// Whether a heap type name (parsed) is what this pattern names: the pattern's segments are the last segments of
+    /// the type's (so a name may leave out its namespace and outer types: <c>Entry</c> names
+    /// <c>Dictionary`2+Entry[K,V]</c>, <c>Outer&lt;int&gt;.Inner</c> names <c>Ns.Outer`1+Inner[System.Int32]</c>);
+    /// the same suffix; and the generic arguments those segments bring (by their arities, the type's last ones)
+    /// matching the pattern's, each by the same rules.
     /// </summary>
     public bool Matches(TypeNamePattern type)
     {
-        if (Suffix != type.Suffix || Arguments.Length != type.Arguments.Length)
+        int skipped = type.Segments.Length - Segments.Length;
+        if (Suffix != type.Suffix || skipped < 0 || !Segments.AsSpan().SequenceEqual(type.Segments.AsSpan(skipped)))
         {
             return false;
         }
 
-        bool sameName = Segments.Length == 1
-            ? string.Equals(Segments[0], type.Segments[^1], StringComparison.Ordinal)
-            : Segments.AsSpan().SequenceEqual(type.Segments);
-        if (!sameName)
+        int brought = 0;
+        foreach (string segment in Segments)
+        {
+            brought += Arity(segment);
+        }
+
+        if (Arguments.Length != brought || brought > type.Arguments.Length)
         {
             return false;
         }
 
+        int first = type.Arguments.Length - brought;
         for (int i = 0; i < Arguments.Length; i++)
         {
-            if (!Arguments[i].Matches(type.Arguments[i]))
+            if (!Arguments[i].Matches(type.Arguments[first + i]))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>The number of generic parameters a segment declares (<c>Box`1</c>: 1, <c>Entry</c>: 0).</summary>
+    public static int Arity(string segment)
+    {
+        int tick = segment.LastIndexOf('`');
+        return tick >= 0 && int.TryParse(segment.AsSpan(tick + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int arity) ? arity : 0;
     }
 
     /// <summary>A hand-written reader over one name; every method returns null (or false) on a spelling it does not know.</summary>

@@ -55,6 +55,49 @@ public sealed class HeapTypeNamerTests
         Assert.False(namer.IsOwn(UndescribedType));
     }
 
+    [Theory]
+    [InlineData("UInt64[]", 0)]
+    [InlineData("UInt64[*]", 1)]
+    [InlineData("UInt64[,]", 2)]
+    [InlineData("UInt64[,,]", 3)]
+    public void An_array_type_is_loaded_with_its_rank(string runtimeName, int rank)
+    {
+        const ulong ArrayType = 0x90;
+        var types = new Dictionary<ulong, HeapTypeInfo>
+        {
+            [UInt64Type] = Describe(CoreLibModule, typeof(ulong)),
+            [ArrayType] = new HeapTypeInfo(CoreLibModule, 0, IsArray: true, runtimeName, [UInt64Type]),
+        };
+        var namer = new HeapTypeNamer(types, new Dictionary<ulong, string> { [CoreLibModule] = typeof(object).Assembly.Location });
+
+        Assert.Equal(rank == 0 ? typeof(ulong[]) : typeof(ulong).MakeArrayType(rank), namer.TypeOf(ArrayType));
+    }
+
+    [Fact]
+    public void A_type_name_two_type_ids_share_gives_no_type_and_a_unique_one_its_type()
+    {
+        const ulong OtherUInt64 = 0x91;
+        var types = new Dictionary<ulong, HeapTypeInfo>
+        {
+            [UInt64Type] = Describe(CoreLibModule, typeof(ulong)),
+            [OtherUInt64] = new HeapTypeInfo(UnloadedModule, 0x02000002, IsArray: false, "System.UInt64", []),
+            [OwnType] = Describe(MemTrackModule, typeof(Trace)),
+        };
+        var namer = new HeapTypeNamer(types, new Dictionary<ulong, string>
+        {
+            [CoreLibModule] = typeof(object).Assembly.Location,
+            [MemTrackModule] = typeof(HeapSnapshot).Assembly.Location,
+            [UnloadedModule] = "/no/such/Other.dll",
+        });
+
+        Func<string, Type?> typeOf = namer.TypeByName(types.Keys);
+
+        Assert.Equal("System.UInt64", namer.NameOf(OtherUInt64));
+        Assert.Null(typeOf("System.UInt64"));
+        Assert.Equal(typeof(Trace), typeOf(typeof(Trace).FullName!));
+        Assert.Equal(typeof(ulong), namer.TypeByName([UInt64Type])("System.UInt64"));
+    }
+
     private static HeapTypeNamer CreateNamer()
     {
         var modules = new Dictionary<ulong, string>

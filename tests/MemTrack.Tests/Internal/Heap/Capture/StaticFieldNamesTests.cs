@@ -13,7 +13,7 @@ public sealed class StaticFieldNamesTests
     [Fact]
     public void A_static_field_MemTrack_declares_is_own()
     {
-        (string name, bool isOwn) = StaticFieldNames.Resolver()("s_tracer", "MemTrack.Internal.Tracer");
+        (string name, bool isOwn) = Resolver()("s_tracer", "MemTrack.Internal.Tracer");
 
         Assert.Equal("MemTrack.MemTracker.s_tracer", name);
         Assert.True(isOwn);
@@ -22,7 +22,7 @@ public sealed class StaticFieldNamesTests
     [Fact]
     public void A_static_field_of_user_code_in_a_MemTrack_namespace_is_not_own()
     {
-        (string name, bool isOwn) = StaticFieldNames.Resolver()(nameof(s_staticFieldNamesTestsOnly), RuntimeTypeName.Of(s_staticFieldNamesTestsOnly.GetType()));
+        (string name, bool isOwn) = Resolver()(nameof(s_staticFieldNamesTestsOnly), RuntimeTypeName.Of(s_staticFieldNamesTestsOnly.GetType()));
 
         Assert.Equal(typeof(StaticFieldNamesTests).FullName + "." + nameof(s_staticFieldNamesTestsOnly), name);
         Assert.False(isOwn);
@@ -31,7 +31,7 @@ public sealed class StaticFieldNamesTests
     [Fact]
     public void A_root_that_user_code_may_declare_as_well_as_MemTrack_is_not_own()
     {
-        (string name, bool isOwn) = StaticFieldNames.Resolver()(nameof(RuntimeDirectory), RuntimeTypeName.Of(RuntimeDirectory.GetType()));
+        (string name, bool isOwn) = Resolver()(nameof(RuntimeDirectory), RuntimeTypeName.Of(RuntimeDirectory.GetType()));
 
         Assert.StartsWith(nameof(RuntimeDirectory) + " (declared by one of: ", name, StringComparison.Ordinal);
         Assert.Contains("MemTrack.Internal.Decoding.FrameResolver", name, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class StaticFieldNamesTests
     [Fact]
     public void A_field_no_loaded_metadata_declares_is_not_own()
     {
-        (string name, bool isOwn) = StaticFieldNames.Resolver()("s_declaredNowhere_4711", "System.String");
+        (string name, bool isOwn) = Resolver()("s_declaredNowhere_4711", "System.String");
 
         Assert.Equal("s_declaredNowhere_4711 (holding System.String)", name);
         Assert.False(isOwn);
@@ -54,8 +54,8 @@ public sealed class StaticFieldNamesTests
         Type held = typeof(List<StaticFieldNamesTests>);
         Func<string, Type?> typeOf = name => name == RuntimeTypeName.Of(held) ? held : null;
 
-        (string byInterface, _) = StaticFieldNames.Resolver(typeOf)(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
-        (string unresolved, _) = StaticFieldNames.Resolver()(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
+        (string byInterface, _) = Resolver(typeOf)(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
+        (string unresolved, _) = Resolver()(nameof(InterfaceTyped.Instance), RuntimeTypeName.Of(held));
 
         Assert.Equal(typeof(InterfaceTyped).FullName + "." + nameof(InterfaceTyped.Instance), byInterface);
         Assert.NotEqual(byInterface, unresolved);
@@ -101,4 +101,7 @@ public sealed class StaticFieldNamesTests
         public static IList<StaticFieldNamesTests>? Instance;
 #pragma warning restore CS0649
     }
+
+    /// <summary>A resolver over the loaded assemblies' indexes.</summary>
+    private static Func<string, string, (string Name, bool IsOwn)> Resolver(Func<string, Type?>? typeOf = null) => StaticFieldNames.Resolver(StaticFieldNames.Loaded(), typeOf);
 }

@@ -32,6 +32,12 @@ public sealed class TypeNamePatternTests
         { "Box<Inner>", typeof(Box<Outer.Inner>) },
         { typeof(Dictionary<int, Outer.Inner>.Enumerator).FullName!, typeof(Dictionary<int, Outer.Inner>.Enumerator) },
         { "System.Collections.Generic.Dictionary<int, Inner>.Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator) },
+        { "Outer.Inner", typeof(Outer.Inner) },
+        { "Box<Outer.Inner>", typeof(Box<Outer.Inner>) },
+        { "Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator) },
+        { "Dictionary<int, Inner>.Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator) },
+        { "Enumerator[]", typeof(Dictionary<int, Outer.Inner>.Enumerator[]) },
+        { "Box<Enumerator>", typeof(Box<Dictionary<int, Outer.Inner>.Enumerator>) },
     };
 
     [Theory]
@@ -53,8 +59,9 @@ public sealed class TypeNamePatternTests
     [InlineData("Box<int>", typeof(Box<int>[]))]
     [InlineData("Box<int>[]", typeof(Box<int>))]
     [InlineData("Other.Outer.Inner", typeof(Outer.Inner))]
-    [InlineData("Outer.Inner", typeof(Outer.Inner))]
-    [InlineData("Box<Outer.Inner>", typeof(Box<Outer.Inner>))]
+    [InlineData("Dictionary<long, Inner>.Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator))]
+    [InlineData("Dictionary`2.Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator))]
+    [InlineData("Generic.Enumerator", typeof(Dictionary<int, Outer.Inner>.Enumerator))]
     [InlineData("int[]", typeof(int[,]))]
     public void A_spelling_does_not_match_another_type(string spelling, Type type)
     {
