@@ -336,12 +336,7 @@ public sealed class HeapSnapshot
             return result;
         }
 
-        bool[] wanted = new bool[Graph.TypeNames.Length];
-        foreach (int t in typeIndices)
-        {
-            wanted[t] = true;
-        }
-
+        bool[] wanted = Graph.TypeMask(typeIndices);
         int[] types = Graph.Types;
         bool[] own = Graph.IsOwn;
         for (int node = 0; node < types.Length; node++)
@@ -369,7 +364,7 @@ public sealed class HeapSnapshot
                 "This heap capture has no allocation sites: start MemTracker (with MemTrackerOptions.TrackLiveObjects = true, the default) before HeapSnapshot.Capture.");
         }
 
-        return typeIndices.Length == 0 ? [] : AllocationSiteJoin.SitesOfTypes(Graph, _sampled, _sampledNodes, typeIndices);
+        return typeIndices.Length == 0 ? [] : AllocationSiteJoin.SitesOfTypes(Graph, _sampled, _sampledNodes, Graph.TypeMask(typeIndices));
     }
 
     private int NodeOf(HeapObject target)

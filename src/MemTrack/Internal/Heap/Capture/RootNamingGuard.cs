@@ -27,42 +27,28 @@ internal sealed class RootNamingGuard
 
     /// <summary>A static root namer that falls back to <see cref="StaticFieldNames.Unresolved"/> once naming has failed.</summary>
     public Func<string, string, (string Name, bool IsOwn)> Guard(Func<string, string, (string Name, bool IsOwn)> staticName) =>
-        (field, objectType) =>
-        {
-            if (Failure is null)
-            {
-                try
-                {
-                    FaultForTests?.Invoke(StaticRootStep);
-                    return staticName(field, objectType);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    Fail(ex);
-                }
-            }
-
-            return StaticFieldNames.Unresolved(field, objectType);
-        };
+        (field, objectType) => Run(StaticRootStep, () => staticName(field, objectType), () => StaticFieldNames.Unresolved(field, objectType));
 
     /// <summary>The graph as <paramref name="name"/> renames it, or unchanged when naming has failed (now or before).</summary>
-    public HeapGraph Guard(HeapGraph graph, Func<HeapGraph, HeapGraph> name)
+    public HeapGraph Guard(HeapGraph graph, Func<HeapGraph, HeapGraph> name) => Run(RuntimeRootsStep, () => name(graph), () => graph);
+
+    /// <summary>Runs a naming step unless one failed before; on failure (now or before) the fallback's result.</summary>
+    private T Run<T>(string step, Func<T> work, Func<T> fallback)
     {
-        if (Failure is not null)
+        if (Failure is null)
         {
-            return graph;
+            try
+            {
+                FaultForTests?.Invoke(step);
+                return work();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Fail(ex);
+            }
         }
 
-        try
-        {
-            FaultForTests?.Invoke(RuntimeRootsStep);
-            return name(graph);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Fail(ex);
-            return graph;
-        }
+        return fallback();
     }
 
     private void Fail(Exception error)

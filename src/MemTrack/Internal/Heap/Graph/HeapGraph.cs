@@ -122,6 +122,18 @@ internal sealed class HeapGraph
 
     public string TypeName(int node) => TypeNames[Types[node]];
 
+    /// <summary>A mask over <see cref="TypeNames"/>: true at each of <paramref name="typeIndices"/>.</summary>
+    public bool[] TypeMask(int[] typeIndices)
+    {
+        bool[] mask = new bool[TypeNames.Length];
+        foreach (int t in typeIndices)
+        {
+            mask[t] = true;
+        }
+
+        return mask;
+    }
+
     /// <summary>The index of <paramref name="typeName"/> in <see cref="TypeNames"/>, or -1.</summary>
     public int TypeIndexOf(string typeName) => Array.IndexOf(TypeNames, typeName);
 

@@ -26,14 +26,14 @@ internal static class AllocationSiteJoin
         return nodes;
     }
 
-    /// <summary>The sites of the sampled objects of the given types (indices into <see cref="HeapGraph.TypeNames"/>), largest size first.</summary>
-    public static List<HeapAllocationSite> SitesOfTypes(HeapGraph graph, IReadOnlyList<SampledObject> sampled, int[] nodes, int[] types)
+    /// <summary>The sites of the sampled objects of the wanted types (<see cref="HeapGraph.TypeMask"/>), largest size first.</summary>
+    public static List<HeapAllocationSite> SitesOfTypes(HeapGraph graph, IReadOnlyList<SampledObject> sampled, int[] nodes, bool[] wantedTypes)
     {
         var groups = new Dictionary<(int Type, Traceback Traceback, string Holder), (RootKind? Kind, SampleStats Stats)>();
         for (int i = 0; i < nodes.Length; i++)
         {
             int node = nodes[i];
-            if (node < 0 || Array.IndexOf(types, graph.Types[node]) < 0)
+            if (node < 0 || !wantedTypes[graph.Types[node]])
             {
                 continue;
             }
