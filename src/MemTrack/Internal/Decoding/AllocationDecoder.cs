@@ -41,14 +41,14 @@ internal sealed class AllocationDecoder(
             return;
         }
 
-        int stackId = GetStackId(data.CallStackIndex(), log);
+        int typeId = GetTypeId(data);
+        int stackId = GetStackId(data.CallStackIndex(), log, _typeNames[typeId]);
         if (stackId == TracerStackId)
         {
             OwnSamples++;
             return;
         }
 
-        int typeId = GetTypeId(data);
         long size = data.ObjectSize;
         var one = SampleStats.One(size);
         int slot = sites.Add(stackId < 0 ? GetEmptyStackId() : stackId, typeId, one);
@@ -84,7 +84,7 @@ internal sealed class AllocationDecoder(
         return typeId;
     }
 
-    private int GetStackId(CallStackIndex callStack, TraceLog log)
+    private int GetStackId(CallStackIndex callStack, TraceLog log, string typeName)
     {
         if ((int)callStack < 0)
         {
@@ -99,10 +99,15 @@ internal sealed class AllocationDecoder(
         TraceCallStacks callStacks = log.CallStacks;
         TraceCodeAddresses addresses = log.CodeAddresses;
         _scratch.Clear();
+
+        // What each frame's call did: the top one allocated the sample's type, every other one called the frame above it.
+        var context = new CallContext(SimpleNames.OfType(typeName), null);
         for (CallStackIndex index = callStack; (int)index >= 0; index = callStacks.Caller(index))
         {
             CodeAddressIndex code = callStacks.CodeAddressIndex(index);
-            _scratch.Add(frames.Resolve(addresses.Address(code)));
+            int frameId = frames.Resolve(addresses.Address(code), context);
+            _scratch.Add(frameId);
+            context = frameId == FrameResolver.UnknownFrameId ? CallContext.None : new CallContext(null, SimpleNames.OfMethod(frames.GetFrame(frameId).Method));
         }
 
         int firstUserFrame = 0;

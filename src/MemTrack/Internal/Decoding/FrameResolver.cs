@@ -56,16 +56,18 @@ internal sealed class FrameResolver : IDisposable
 
     /// <summary>
     /// Resolves a return address of a stack frame. The address is one past the call, so the instruction looked up is
-    /// the one before it (<paramref name="address"/> - 1).
+    /// the one before it (<paramref name="address"/> - 1). <paramref name="context"/> says what the call did, where the
+    /// stack tells (the allocated type on top, the callee below); in optimized code it picks the call's IL instruction.
+    /// A return address is one call instruction, so the first resolution is cached for the address.
     /// </summary>
-    public int Resolve(ulong address)
+    public int Resolve(ulong address, CallContext context = default)
     {
         if (_frameIdByAddress.TryGetValue(address, out int cached))
         {
             return cached;
         }
 
-        int frameId = ResolveUncached(address);
+        int frameId = ResolveUncached(address, context);
         _frameIdByAddress[address] = frameId;
         return frameId;
     }
@@ -107,7 +109,7 @@ internal sealed class FrameResolver : IDisposable
 
     private static string NormalizeDirectory(string path) => Path.TrimEndingDirectorySeparator(path);
 
-    private int ResolveUncached(ulong address)
+    private int ResolveUncached(ulong address, CallContext context)
     {
         ulong instruction = address == 0 ? 0 : address - 1;
         MethodCode? method = Methods.Find(instruction);
@@ -121,8 +123,11 @@ internal sealed class FrameResolver : IDisposable
         SourceLocation? location = null;
         if (modulePath.Length != 0)
         {
-            int ilOffset = method.IlOffsetAt((uint)(instruction - method.Start));
-            location = GetPdb(modulePath).Find(method.Token, ilOffset);
+            PdbLineReader pdb = GetPdb(modulePath);
+            uint returnOffset = (uint)(address - method.Start);
+            int ilOffset = CallSiteIlOffset(method, returnOffset, pdb, context, method.IlOffsetAt(returnOffset - 1));
+
+            location = pdb.Find(method.Token, ilOffset);
         }
 
         var frame = new Frame(method.Name, location?.FileName, location?.LineNumber ?? 0, moduleName);
@@ -138,6 +143,78 @@ internal sealed class FrameResolver : IDisposable
             IsTracerModule(moduleName)));
         _frameIds[frame] = id;
         return id;
+    }
+
+    /// <summary>
+    /// The IL offset of the call that returns to <paramref name="returnOffset"/>. The IL map of optimized code (and of
+    /// tier-0 code, in loops) keeps only some statements: the map's entry before the call (<paramref name="mapped"/>)
+    /// is often an earlier statement (the loop condition, the statement before), as the allocating statement has no
+    /// entry of its own. The call is one
+    /// of the method's call-like IL instructions: those that fit <paramref name="context"/> (all of them when none
+    /// does), narrowed when they lie on several lines to those between the mapped statements around the return
+    /// address (<see cref="MethodCode.CallWindowAt"/>). One line left: its last candidate. Several: the last one when
+    /// the next statement starts right at the return address, else the map's entry. No candidate: the map's entry.
+    /// </summary>
+    private static int CallSiteIlOffset(MethodCode method, uint returnOffset, PdbLineReader pdb, CallContext context, int mapped)
+    {
+        IlCallSite[] sites = pdb.CallSites(method.Token);
+        if (sites.Length == 0)
+        {
+            return mapped;
+        }
+
+        var candidates = new List<int>(sites.Length);
+        if (context.IsKnown)
+        {
+            foreach (IlCallSite site in sites)
+            {
+                var (type, callee) = pdb.SiteNames(site);
+                if (context.Matches(type, callee))
+                {
+                    candidates.Add(site.Offset);
+                }
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            candidates.AddRange(sites.Select(site => site.Offset));
+        }
+
+        if (OnOneLine(candidates, method.Token, pdb))
+        {
+            return candidates[^1];
+        }
+
+        if (method.CallWindowAt(returnOffset) is not { } window)
+        {
+            return mapped;
+        }
+
+        candidates.RemoveAll(offset => offset < window.Low || offset >= window.High);
+        if (candidates.Count == 0)
+        {
+            return mapped;
+        }
+
+        return OnOneLine(candidates, method.Token, pdb) || window.NextAtReturn ? candidates[^1] : mapped;
+    }
+
+    private static bool OnOneLine(List<int> offsets, int methodToken, PdbLineReader pdb)
+    {
+        int? line = null;
+        foreach (int offset in offsets)
+        {
+            int current = pdb.Find(methodToken, offset)?.LineNumber ?? 0;
+            if (line is { } first && first != current)
+            {
+                return false;
+            }
+
+            line = current;
+        }
+
+        return true;
     }
 
     private PdbLineReader GetPdb(string modulePath)

@@ -15,6 +15,8 @@ internal sealed class PdbLineReader : IDisposable
     private readonly PEReader? _peReader;
     private readonly MetadataReaderProvider? _pdbProvider;
     private readonly MetadataReader? _pdb;
+    private readonly Dictionary<int, IlCallSite[]> _callSites = [];
+    private readonly Dictionary<(IlCallKind, int), (string? Type, string? Method)> _siteNames = [];
     private Dictionary<MethodDefinitionHandle, MethodDefinitionHandle>? _moveNextByKickoff;
 
     private PdbLineReader(PEReader? peReader, MetadataReaderProvider? pdbProvider)
@@ -84,6 +86,78 @@ internal sealed class PdbLineReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The call-like instructions of a method, by ascending IL offset (<see cref="IlCallSites"/>), read from the
+    /// module's IL once per method; empty when the module has no symbols or the body cannot be read.
+    /// </summary>
+    public IlCallSite[] CallSites(int methodToken)
+    {
+        if (_pdb is null || _peReader is null || (methodToken >> 24) != 0x06)
+        {
+            return [];
+        }
+
+        if (!_callSites.TryGetValue(methodToken, out IlCallSite[]? sites))
+        {
+            sites = [];
+            try
+            {
+                var handle = MetadataTokens.MethodDefinitionHandle(methodToken & 0x00FFFFFF);
+                int rva = _peReader.GetMetadataReader().GetMethodDefinition(handle).RelativeVirtualAddress;
+                if (rva != 0)
+                {
+                    sites = IlCallSites.Find(_peReader.GetMethodBody(rva).GetILContent().AsSpan());
+                }
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or ArgumentException or InvalidOperationException)
+            {
+                // No IL: the frame keeps the map's line.
+            }
+
+            _callSites[methodToken] = sites;
+        }
+
+        return sites;
+    }
+
+    /// <summary>
+    /// The simple names (<see cref="SimpleNames"/>) of what a call-like instruction allocates and calls: <c>newarr T</c>
+    /// allocates <c>T[]</c>, <c>box T</c> and <c>newobj T::.ctor</c> allocate <c>T</c> (the latter also calls <c>.ctor</c>),
+    /// a call calls its method. Nulls where unknown. Cached per operand.
+    /// </summary>
+    public (string? Type, string? Method) SiteNames(IlCallSite site)
+    {
+        if (_peReader is null)
+        {
+            return (null, null);
+        }
+
+        if (!_siteNames.TryGetValue((site.Kind, site.Token), out var names))
+        {
+            try
+            {
+                MetadataReader metadata = _peReader.GetMetadataReader();
+                EntityHandle operand = MetadataTokens.EntityHandle(site.Token);
+                names = site.Kind switch
+                {
+                    IlCallKind.NewArray => (TypeName(metadata, operand) + "[]", null),
+                    IlCallKind.Box => (TypeName(metadata, operand), null),
+                    IlCallKind.NewObject => (TypeName(metadata, DeclaringType(metadata, operand)), ".ctor"),
+                    IlCallKind.Call or IlCallKind.CallVirtual => (null, MethodName(metadata, operand)),
+                    _ => (null, null),
+                };
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or ArgumentException or InvalidOperationException)
+            {
+                names = (null, null);
+            }
+
+            _siteNames[(site.Kind, site.Token)] = names;
+        }
+
+        return names;
+    }
+
     public void Dispose()
     {
         _pdbProvider?.Dispose();
@@ -138,6 +212,48 @@ internal sealed class PdbLineReader : IDisposable
 
         return _moveNextByKickoff.TryGetValue(kickoff, out MethodDefinitionHandle moveNext) ? moveNext : null;
     }
+
+    /// <summary>A type operand's simple name; <see cref="SimpleNames.GenericParameter"/> for a type spec (a generic parameter or instance, whose name is not compared).</summary>
+    private static string TypeName(MetadataReader metadata, EntityHandle type) => type.Kind switch
+    {
+        HandleKind.TypeDefinition => metadata.GetString(metadata.GetTypeDefinition((TypeDefinitionHandle)type).Name),
+        HandleKind.TypeReference => metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)type).Name),
+        HandleKind.TypeSpecification => TypeSpecName(metadata, metadata.GetBlobReader(metadata.GetTypeSpecification((TypeSpecificationHandle)type).Signature)),
+        _ => SimpleNames.GenericParameter,
+    };
+
+    /// <summary>The simple name of a type signature: a generic instance by its definition, an array by its element plus <c>[]</c>; anything else (a generic parameter) is <see cref="SimpleNames.GenericParameter"/>.</summary>
+    private static string TypeSpecName(MetadataReader metadata, BlobReader signature)
+    {
+        switch (signature.ReadByte())
+        {
+            case 0x15: // GENERICINST (CLASS | VALUETYPE) TypeDefOrRef ...
+                _ = signature.ReadByte();
+                return TypeName(metadata, signature.ReadTypeHandle());
+            case 0x1D: // SZARRAY element
+                string element = TypeSpecName(metadata, signature);
+                return element == SimpleNames.GenericParameter ? element : element + "[]";
+            case 0x11 or 0x12: // VALUETYPE | CLASS TypeDefOrRef
+                return TypeName(metadata, signature.ReadTypeHandle());
+            default:
+                return SimpleNames.GenericParameter;
+        }
+    }
+
+    private static EntityHandle DeclaringType(MetadataReader metadata, EntityHandle method) => method.Kind switch
+    {
+        HandleKind.MethodDefinition => metadata.GetMethodDefinition((MethodDefinitionHandle)method).GetDeclaringType(),
+        HandleKind.MemberReference => metadata.GetMemberReference((MemberReferenceHandle)method).Parent,
+        _ => default,
+    };
+
+    private static string? MethodName(MetadataReader metadata, EntityHandle method) => method.Kind switch
+    {
+        HandleKind.MethodDefinition => metadata.GetString(metadata.GetMethodDefinition((MethodDefinitionHandle)method).Name),
+        HandleKind.MemberReference => metadata.GetString(metadata.GetMemberReference((MemberReferenceHandle)method).Name),
+        HandleKind.MethodSpecification => MethodName(metadata, metadata.GetMethodSpecification((MethodSpecificationHandle)method).Method),
+        _ => null,
+    };
 
     private static Stream? OpenIfExists(string path) => File.Exists(path) ? File.OpenRead(path) : null;
 }

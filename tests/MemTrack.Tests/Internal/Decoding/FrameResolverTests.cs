@@ -78,6 +78,31 @@ public sealed class FrameResolverTests
     }
 
     [Theory]
+    [InlineData(nameof(AllocatesTwoArrays), "Uri[]", "Version[]")]
+    [InlineData(nameof(CallsTwoMethods), "AllocatesTwoArrays", "CallsTwoMethods")]
+    public void In_a_sparse_map_what_the_call_did_names_its_line(string methodName, string first, string second)
+    {
+        // An optimized method's map can have no entry between the prolog and the epilog (seen for small tier-1
+        // methods): the call's line then comes from the IL instruction that allocated the sample's type, or called
+        // the frame above.
+        MethodInfo method = typeof(FrameResolverTests).GetMethod(methodName, BindingFlags.NonPublic | BindingFlags.Static)!;
+        using PdbLineReader pdb = PdbLineReader.Open(typeof(FrameResolverTests).Assembly.Location);
+        int LineOf(string name) => pdb.CallSites(method.MetadataToken)
+            .Where(site => pdb.SiteNames(site) is var (type, callee) && (type == name || callee == name))
+            .Select(site => pdb.Find(method.MetadataToken, site.Offset)!.Value.LineNumber)
+            .Single();
+        using var resolver = new FrameResolver();
+        resolver.AddModule(1, typeof(FrameResolverTests).Assembly.Location);
+        resolver.Methods.AddMethod(new MethodCode(0x1000, 0x100, 1, 1, method.MetadataToken, "T.M"));
+        resolver.Methods.AddIlMap(1, [0, 0x80], [-2, -3]);
+
+        CallContext Context(string name) => name.EndsWith("[]", StringComparison.Ordinal) ? new(name, null) : new(null, name);
+        Assert.Equal(LineOf(first), resolver.GetFrame(resolver.Resolve(0x1010, Context(first))).LineNumber);
+        Assert.Equal(LineOf(second), resolver.GetFrame(resolver.Resolve(0x1020, Context(second))).LineNumber);
+        Assert.NotEqual(LineOf(first), LineOf(second));
+    }
+
+    [Theory]
     [InlineData("MemTrack.dll", true)]
     [InlineData("memtrack.DLL", true)]
     [InlineData("MemTrack.Extensions.Hosting.dll", true)]
@@ -96,5 +121,18 @@ public sealed class FrameResolverTests
         resolver.AddModule(1, typeof(FrameResolverTests).Assembly.Location);
         resolver.Methods.AddMethod(new MethodCode(0x1000, size, 1, 1, method.MetadataToken, "T.M"));
         return resolver;
+    }
+
+    private static object AllocatesTwoArrays()
+    {
+        var first = new Uri[2];
+        GC.KeepAlive(first);
+        return new Version[3];
+    }
+
+    private static object CallsTwoMethods()
+    {
+        GC.KeepAlive(AllocatesTwoArrays());
+        return CallsTwoMethods();
     }
 }

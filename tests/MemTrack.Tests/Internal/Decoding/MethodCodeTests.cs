@@ -24,4 +24,26 @@ public sealed class MethodCodeTests
         Assert.Equal(-1, method.IlOffsetAt(5));
         Assert.Equal(0x1100UL, method.End);
     }
+
+    [Theory]
+    // A tier-1 loop as the JIT maps it (seen on .NET 10): IL 0x0f at native 0x4f (exactly the first allocation's
+    // return address), 0x16 at 0x53, 0x24 at 0x79 (the second's), the loop condition 0x35 first, at 0x33.
+    [InlineData(0x4fu, 0, 0x0f, true)]    // the first allocation: IL before 0x0f, none of it mapped
+    [InlineData(0x79u, 0x16, 0x24, true)] // the second: between the mapped 0x16 and 0x24
+    [InlineData(0x78u, 0x16, 0x24, false)]
+    [InlineData(0xa0u, 0x39, int.MaxValue, true)] // the epilog at the return address: up to the end of the IL
+    public void TheCallWindowLiesBetweenTheMappedStatementsAroundTheReturnAddress(uint returnOffset, int low, int high, bool nextAtReturn)
+    {
+        var method = new MethodCode(0x1000, 0x100, 1, 1, 1, "M")
+        {
+            NativeOffsets = [0, 0x4f, 0x53, 0x79, 0x33, 0x92, 0x97, 0xa0, 0x38],
+            IlOffsets = [-2, 0x0f, 0x16, 0x24, 0x35, 0x35, 0x39, -3, -1],
+        };
+
+        Assert.Equal(new CallWindow(low, high, nextAtReturn), method.CallWindowAt(returnOffset));
+    }
+
+    [Fact]
+    public void WithoutAnIlMapThereIsNoCallWindow() =>
+        Assert.Null(new MethodCode(0x1000, 0x100, 1, 1, 1, "M").CallWindowAt(4));
 }
