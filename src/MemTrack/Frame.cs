@@ -16,7 +16,7 @@ public sealed record Frame(string Method, string? FileName, int LineNumber, stri
     /// <summary>A frame whose hash is made from its names' hashes, which the caller computed once per name (<see cref="HashOf"/>).</summary>
     internal Frame(string method, string? fileName, int lineNumber, string module, int methodHash, int fileNameHash, int moduleHash)
         : this(method, fileName, lineNumber, module) =>
-        _hash = Combine(methodHash, fileNameHash, lineNumber, moduleHash);
+        _hash = Combine(methodHash, fileNameHash, lineNumber, moduleHash, isInlined: false);
 
     // A `with` expression copies the frame and then sets the changed names: the copy must not keep the old hash.
     private Frame(Frame original)
@@ -25,6 +25,21 @@ public sealed record Frame(string Method, string? FileName, int LineNumber, stri
         FileName = original.FileName;
         LineNumber = original.LineNumber;
         Module = original.Module;
+        IsInlined = original.IsInlined;
+    }
+
+    /// <summary>
+    /// Whether the JIT inlined this method into the frame below it (the next one in the traceback): the runtime
+    /// reports such frames only with rich debug info (<c>DOTNET_RichDebugInfo=1</c>). Default false.
+    /// </summary>
+    public bool IsInlined
+    {
+        get;
+        init
+        {
+            field = value;
+            _hash = 0;
+        }
     }
 
     /// <inheritdoc />
@@ -32,6 +47,7 @@ public sealed record Frame(string Method, string? FileName, int LineNumber, stri
         ReferenceEquals(this, other)
         || (other is not null
             && LineNumber == other.LineNumber
+            && IsInlined == other.IsInlined
             && GetHashCode() == other.GetHashCode()
             && string.Equals(Method, other.Method, StringComparison.Ordinal)
             && string.Equals(FileName, other.FileName, StringComparison.Ordinal)
@@ -43,7 +59,7 @@ public sealed record Frame(string Method, string? FileName, int LineNumber, stri
         int hash = _hash;
         if (hash == 0)
         {
-            hash = Combine(HashOf(Method), HashOf(FileName), LineNumber, HashOf(Module));
+            hash = Combine(HashOf(Method), HashOf(FileName), LineNumber, HashOf(Module), IsInlined);
             _hash = hash;
         }
 
@@ -74,9 +90,9 @@ public sealed record Frame(string Method, string? FileName, int LineNumber, stri
     internal static int HashOf(string? name) => name is null ? 0 : string.GetHashCode(name, StringComparison.Ordinal);
 
     // Never 0, which marks a hash not computed yet.
-    private static int Combine(int methodHash, int fileNameHash, int lineNumber, int moduleHash)
+    private static int Combine(int methodHash, int fileNameHash, int lineNumber, int moduleHash, bool isInlined)
     {
-        int hash = HashCode.Combine(methodHash, fileNameHash, lineNumber, moduleHash);
+        int hash = HashCode.Combine(methodHash, fileNameHash, lineNumber, moduleHash, isInlined);
         return hash == 0 ? 1 : hash;
     }
 }

@@ -51,7 +51,7 @@ public sealed class Traceback : IReadOnlyList<Frame>, IEquatable<Traceback>
 
     /// <summary>
     /// Formats the traceback as Python does: <c>  File "x.cs", line 12, in Method</c>, followed by the source line when
-    /// the file can be read.
+    /// the file can be read; a frame the JIT inlined into the next one ends with <c> (inlined)</c>.
     /// </summary>
     /// <param name="limit">
     /// Positive: keep at most that many frames, the most recent ones. Negative: keep the oldest frames. Null: all.
@@ -74,13 +74,14 @@ public sealed class Traceback : IReadOnlyList<Frame>, IEquatable<Traceback>
         var lines = new List<string>();
         foreach (Frame frame in frames)
         {
+            string inlined = frame.IsInlined ? " (inlined)" : string.Empty;
             if (frame.FileName is null)
             {
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Module \"{frame.Module}\", in {frame.Method}"));
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Module \"{frame.Module}\", in {frame.Method}{inlined}"));
                 continue;
             }
 
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  File \"{frame.FileName}\", line {frame.LineNumber}, in {frame.Method}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  File \"{frame.FileName}\", line {frame.LineNumber}, in {frame.Method}{inlined}"));
             string? source = SourceLineCache.Shared.GetLine(frame.FileName, frame.LineNumber);
             if (source is not null)
             {

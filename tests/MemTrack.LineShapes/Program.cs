@@ -8,6 +8,7 @@ using MemTrack.LineShapes.Shapes;
 //   Warms each shape's methods to tier 1 (unless --cold: measured on the first call, at tier 0 and after on-stack
 //   replacement), traces one run of each, and prints one line per allocating line:
 //   shape=<name> type=<type> line=<n> share=<bytes on the line / bytes of the type> callerLine=<n> callerShare=<...>
+//   inlined=<share whose first frame is inlined> callerNext=<share whose second frame is on callerLine>
 //   samples=<n> bytes=<n> top=<first frame of the biggest trace> method=<its method>
 //   (callerLine: the line of a call the JIT may inline, marked "inlines: <type>"; 0 when none).
 bool cold = args.Contains("--cold");
@@ -25,12 +26,14 @@ using var tiers = new TierWatch();
 bool optimized = typeof(Shape).Assembly.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
     .Cast<System.Diagnostics.DebuggableAttribute>().All(a => !a.IsJITOptimizerDisabled);
 Console.WriteLine("optimized=" + optimized);
+// Tracing starts first, as the startup hook starts it: the runtime sends rich debug info only for code compiled
+// while a session listens.
+MemTracker.Start(new MemTrackerOptions { Depth = 10, TrackLiveObjects = false });
 if (!cold && optimized)
 {
     WarmUp(shapes.Where(s => s.HotMethods.Count > 0).ToArray(), tiers);
 }
 
-MemTracker.Start(new MemTrackerOptions { Depth = 10, TrackLiveObjects = false });
 Console.WriteLine("rich=" + (Environment.GetEnvironmentVariable("DOTNET_RichDebugInfo") ?? "0"));
 foreach (Shape shape in shapes)
 {
@@ -95,7 +98,14 @@ static void Report(Shape shape, Snapshot snapshot)
             bool InShape(Frame frame) => frame.FileName is { } file && Path.GetFileName(file) == Path.GetFileName(shape.SourceFile);
             Trace? top = traces.OrderByDescending(t => t.Size).FirstOrDefault();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"shape={shape.Name} type={tag} line={line} share={Share(f => InShape(f) && f.LineNumber == line):0.000} callerLine={caller} callerShare={(caller == 0 ? 0 : Share(f => InShape(f) && f.LineNumber == caller)):0.000} samples={traces.Sum(t => t.SampleCount)} bytes={bytes} top={top?.Traceback[0]} method={top?.Traceback[0].Method}"));
+                $"shape={shape.Name} type={tag} line={line} share={Share(f => InShape(f) && f.LineNumber == line):0.000} callerLine={caller} callerShare={(caller == 0 ? 0 : Share(f => InShape(f) && f.LineNumber == caller)):0.000} inlined={Share(f => f.IsInlined):0.000} callerNext={CallerNext(traces, caller, InShape):0.000} samples={traces.Sum(t => t.SampleCount)} bytes={bytes} top={top?.Traceback[0]} method={top?.Traceback[0].Method}"));
         }
     }
+}
+
+// The share of bytes whose second frame is on the inlining call's line: the frame an inlined first frame was inlined into.
+static double CallerNext(Trace[] traces, int caller, Func<Frame, bool> inShape)
+{
+    long bytes = traces.Sum(t => t.Size);
+    return caller == 0 || bytes == 0 ? 0 : (double)traces.Where(t => t.Traceback.Count > 1 && inShape(t.Traceback[1]) && t.Traceback[1].LineNumber == caller).Sum(t => t.Size) / bytes;
 }

@@ -28,9 +28,10 @@ internal sealed class Tracer : IDisposable
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly FrameResolver _frames = new();
-    private readonly StackTable _stacks = new();
     private readonly CollectibleAssemblyWatch _collectible = new();
+    private readonly FrameResolver _frames;
+    private readonly StackTable _stacks = new();
+    private readonly RichDebugInfoEvents _richDebugInfo = new();
     private readonly SiteTable _sites;
     private readonly TrackedObjectTable? _liveObjects;
     private readonly GcLivenessTracker? _liveness;
@@ -52,6 +53,7 @@ internal sealed class Tracer : IDisposable
     {
         Options = options;
         _trimThreshold = trimThreshold;
+        _frames = new FrameResolver(_collectible);
         _sites = new SiteTable(options.MaxSites);
         if (options.TrackLiveObjects)
         {
@@ -64,7 +66,7 @@ internal sealed class Tracer : IDisposable
         _health = new HealthMonitor();
         try
         {
-            _session = TracingSession.Start(_frames, SessionProviders.Tracing(options.TrackLiveObjects), options.SessionBufferMB, Subscribe, OnSessionEnded, OnEventError);
+            _session = TracingSession.Start(_frames, SessionProviders.Tracing(options.TrackLiveObjects, RichDebugInfo.IsEnabled), options.SessionBufferMB, Subscribe, OnSessionEnded, OnEventError);
             _health.Begin();
         }
         catch (MemTrackException ex) when (options.AllowDegradedMode)
@@ -411,6 +413,15 @@ internal sealed class Tracer : IDisposable
         source.Clr.MethodLoadVerbose += Guarded<MethodLoadUnloadVerboseTraceData>(data => TracingSession.AddMethod(_frames, data));
         source.Clr.MethodILToNativeMap += Guarded<MethodILToNativeMapTraceData>(data => TracingSession.AddIlMap(_frames, data));
         source.Clr.LoaderModuleLoad += Guarded<ModuleLoadUnloadTraceData>(data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath));
+        source.Clr.MethodMethodDetails += Guarded<MethodDetailsTraceData>(data => _frames.AddMethodDetails((ulong)data.MethodID, (ulong)data.TypeID));
+        source.UnhandledEvents += Guarded<TraceEvent>(data =>
+        {
+            if ((int)data.ID == RichDebugInfoEvents.EventId && data.ProviderGuid == RichDebugInfoEvents.PrivateProvider
+                && _richDebugInfo.Read(data.EventData()) is var (methodId, inlines))
+            {
+                _frames.Methods.AddInlineTree(methodId, inlines);
+            }
+        });
     }
 
     private void SubscribeLiveness(TraceLogEventSource source, GcLivenessTracker liveness)

@@ -24,4 +24,18 @@ public class FrameTests
         Assert.NotEqual(frame with { FileName = null }, frame);
         Assert.NotEqual(frame with { Module = "B.dll" }, frame);
     }
+
+    [Fact]
+    public void An_inlined_frame_differs_from_the_same_line_not_inlined_and_keeps_the_mark_through_with()
+    {
+        var frame = new Frame("App.Holder..ctor", "h.cs", 8, "App.dll");
+        Frame inlined = frame with { IsInlined = true };
+
+        Assert.NotEqual(frame, inlined);
+        Assert.Equal(inlined, new Frame("App.Holder..ctor", "h.cs", 8, "App.dll") { IsInlined = true });
+        Assert.Equal(inlined.GetHashCode(), new Frame("App.Holder..ctor", "h.cs", 8, "App.dll") { IsInlined = true }.GetHashCode());
+        Assert.True((inlined with { LineNumber = 9 }).IsInlined);
+        Assert.Equal(frame, inlined with { IsInlined = false });
+        Assert.Equal(frame.ToString(), inlined.ToString());
+    }
 }

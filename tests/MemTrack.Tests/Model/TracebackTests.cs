@@ -24,6 +24,20 @@ public sealed class TracebackTests : IDisposable
     }
 
     [Fact]
+    public void Format_marks_inlined_frames()
+    {
+        var traceback = new Traceback([Inner with { IsInlined = true }, Middle with { IsInlined = true }, Outer]);
+
+        Assert.Equal(
+            [
+                "  File \"/nonexistent/Orders.cs\", line 14, in App.Orders.Create (inlined)",
+                "  Module \"System.Linq.dll\", in System.Linq.Enumerable.ToList (inlined)",
+                "  File \"/nonexistent/Program.cs\", line 5, in App.Program.Main",
+            ],
+            traceback.Format());
+    }
+
+    [Fact]
     public void Format_oldest_first_as_python()
     {
         Assert.Equal(

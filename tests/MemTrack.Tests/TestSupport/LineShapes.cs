@@ -31,6 +31,8 @@ internal static partial class LineShapes
                 double.Parse(match.Groups["share"].Value, CultureInfo.InvariantCulture),
                 int.Parse(match.Groups["callerLine"].Value, CultureInfo.InvariantCulture),
                 double.Parse(match.Groups["callerShare"].Value, CultureInfo.InvariantCulture),
+                double.Parse(match.Groups["inlined"].Value, CultureInfo.InvariantCulture),
+                double.Parse(match.Groups["callerNext"].Value, CultureInfo.InvariantCulture),
                 long.Parse(match.Groups["samples"].Value, CultureInfo.InvariantCulture),
                 match.Groups["rest"].Value));
         }
@@ -39,15 +41,17 @@ internal static partial class LineShapes
         return lines;
     }
 
-    [GeneratedRegex(@"^shape=(?<shape>\S+) type=(?<type>\S+) line=\d+ share=(?<share>[\d.]+) callerLine=(?<callerLine>\d+) callerShare=(?<callerShare>[\d.]+) samples=(?<samples>\d+) (?<rest>.*)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^shape=(?<shape>\S+) type=(?<type>\S+) line=\d+ share=(?<share>[\d.]+) callerLine=(?<callerLine>\d+) callerShare=(?<callerShare>[\d.]+) inlined=(?<inlined>[\d.]+) callerNext=(?<callerNext>[\d.]+) samples=(?<samples>\d+) (?<rest>.*)$", RegexOptions.Multiline)]
     private static partial Regex ResultLine();
 }
 
 /// <summary>
-/// One allocating line of a shape: the share of its type's bytes charged to it, and for a call the JIT may inline
-/// (<see cref="CallerLine"/> not 0) the share charged to that call's line instead.
+/// One allocating line of a shape: the share of its type's bytes charged to it; for a call the JIT may inline
+/// (<see cref="CallerLine"/> not 0) the share charged to that call's line instead, the share whose first frame is an
+/// inlined one, and the share whose second frame is the call's line.
 /// </summary>
-internal sealed record LineResult(string Shape, string Type, double Share, int CallerLine, double CallerShare, long Samples, string Top)
+internal sealed record LineResult(string Shape, string Type, double Share, int CallerLine, double CallerShare, double Inlined, double CallerNext, long Samples, string Top)
 {
-    public override string ToString() => $"{Shape} {Type}: {Share:P0} on its line, {CallerShare:P0} on the caller's ({Samples} samples; top {Top})";
+    public override string ToString() =>
+        $"{Shape} {Type}: {Share:P0} on its line, {CallerShare:P0} on the caller's, {Inlined:P0} inlined, {CallerNext:P0} with the caller next ({Samples} samples; top {Top})";
 }

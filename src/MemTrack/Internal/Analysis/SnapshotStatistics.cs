@@ -165,11 +165,12 @@ internal static class SnapshotStatistics
         ref Traceback? key = ref CollectionsMarshal.GetValueRefOrAddDefault(cache, frame, out _);
         key ??= new Traceback([keyType switch
         {
-            KeyType.LineNo => frame,
+            // A line is one key whether the JIT inlined its method there or not (tier-0 code before tier 1, say).
+            KeyType.LineNo => frame.IsInlined ? frame with { IsInlined = false } : frame,
 
             // By file; frames without a source file group by module.
             KeyType.FileName => new Frame(string.Empty, frame.FileName, 0, frame.FileName is null ? frame.Module : string.Empty),
-            _ => frame with { LineNumber = 0 },
+            _ => frame with { LineNumber = 0, IsInlined = false },
         }]);
         return key;
     }

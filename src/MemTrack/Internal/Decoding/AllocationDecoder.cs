@@ -100,14 +100,15 @@ internal sealed class AllocationDecoder(
         TraceCodeAddresses addresses = log.CodeAddresses;
         _scratch.Clear();
 
-        // What each frame's call did: the top one allocated the sample's type, every other one called the frame above it.
+        // What each frame's call did: the top one allocated the sample's type, every other one called the frame above it
+        // (the method itself, after any frames inlined into it).
         var context = new CallContext(SimpleNames.OfType(typeName), null);
         for (CallStackIndex index = callStack; (int)index >= 0; index = callStacks.Caller(index))
         {
             CodeAddressIndex code = callStacks.CodeAddressIndex(index);
-            int frameId = frames.Resolve(addresses.Address(code), context);
-            _scratch.Add(frameId);
-            context = frameId == FrameResolver.UnknownFrameId ? CallContext.None : new CallContext(null, SimpleNames.OfMethod(frames.GetFrame(frameId).Method));
+            frames.Resolve(addresses.Address(code), context, _scratch);
+            int caller = _scratch[^1];
+            context = caller == FrameResolver.UnknownFrameId ? CallContext.None : new CallContext(null, SimpleNames.OfMethod(frames.GetFrame(caller).Method));
         }
 
         int firstUserFrame = 0;

@@ -22,6 +22,11 @@ internal sealed class FrameResolver : IDisposable
     private static readonly string RuntimeDirectory = NormalizeDirectory(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
 
     private readonly Dictionary<ulong, int> _frameIdByAddress = [];
+
+    /// <summary>Frames of the return addresses that lie in inlined code: innermost first, the method itself last.</summary>
+    private readonly Dictionary<ulong, int[]> _inlinedFramesByAddress = [];
+    private readonly InlineeNames _inlinees;
+    private readonly List<int> _chain = [];
     private readonly Dictionary<Frame, int> _frameIds = [];
     private readonly List<Frame> _frames = [UnknownFrame];
 
@@ -30,9 +35,14 @@ internal sealed class FrameResolver : IDisposable
     private readonly Dictionary<ulong, string> _modulePaths = [];
     private readonly Dictionary<string, PdbLineReader> _pdbs = new(StringComparer.Ordinal);
 
-    public FrameResolver()
+    /// <param name="collectible">
+    /// Says whether method handles may be resolved by reflection (to name inlined methods that were never jitted on
+    /// their own); null: never.
+    /// </param>
+    public FrameResolver(CollectibleAssemblyWatch? collectible = null)
     {
         _frameIds[UnknownFrame] = UnknownFrameId;
+        _inlinees = new InlineeNames(collectible);
     }
 
     public MethodMap Methods { get; } = new();
@@ -46,6 +56,9 @@ internal sealed class FrameResolver : IDisposable
     /// <summary>Whether the frame is MemTrack's own code: allocations made there are the tracer's, not the user's.</summary>
     public bool IsTracer(int frameId) => _kinds[frameId].Tracer;
 
+    /// <summary>Remembers a method's declaring type handle (MethodDetails), which names an inlined method of a generic type.</summary>
+    public void AddMethodDetails(ulong methodId, ulong typeId) => _inlinees.AddDetails(methodId, typeId);
+
     public void AddModule(ulong moduleId, string path)
     {
         if (!string.IsNullOrEmpty(path))
@@ -55,27 +68,54 @@ internal sealed class FrameResolver : IDisposable
     }
 
     /// <summary>
-    /// Resolves a return address of a stack frame. The address is one past the call, so the instruction looked up is
-    /// the one before it (<paramref name="address"/> - 1). <paramref name="context"/> says what the call did, where the
-    /// stack tells (the allocated type on top, the callee below); in optimized code it picks the call's IL instruction.
-    /// A return address is one call instruction, so the first resolution is cached for the address.
+    /// Resolves a return address of a stack frame to one frame, or, in inlined code with rich debug info, to the
+    /// inlined methods' frames innermost first and the method's own last: adds their ids to <paramref name="frames"/>.
+    /// The address is one past the call, so the instruction looked up is the one before it (<paramref name="address"/> - 1).
+    /// <paramref name="context"/> says what the call did, where the stack tells (the allocated type on top, the callee
+    /// below); it picks the call's IL instruction where the map leaves it open. A return address is one call
+    /// instruction, so the first resolution is cached for the address.
     /// </summary>
-    public int Resolve(ulong address, CallContext context = default)
+    public void Resolve(ulong address, CallContext context, List<int> frames)
     {
         if (_frameIdByAddress.TryGetValue(address, out int cached))
         {
-            return cached;
+            frames.Add(cached);
+            return;
         }
 
-        int frameId = ResolveUncached(address, context);
-        _frameIdByAddress[address] = frameId;
-        return frameId;
+        if (_inlinedFramesByAddress.TryGetValue(address, out int[]? chain))
+        {
+            frames.AddRange(chain);
+            return;
+        }
+
+        _chain.Clear();
+        ResolveUncached(address, context, _chain);
+        if (_chain.Count == 1)
+        {
+            _frameIdByAddress[address] = _chain[0];
+        }
+        else
+        {
+            _inlinedFramesByAddress[address] = [.. _chain];
+        }
+
+        frames.AddRange(_chain);
+    }
+
+    /// <summary>Resolves a return address to its innermost frame (<see cref="Resolve(ulong, CallContext, List{int})"/>).</summary>
+    public int Resolve(ulong address, CallContext context = default)
+    {
+        var frames = new List<int>(1);
+        Resolve(address, context, frames);
+        return frames[0];
     }
 
     /// <summary>Approximate bytes held, for <see cref="MemTracker.GetTracerMemory"/>.</summary>
     public long EstimateBytes()
     {
-        long bytes = (_frameIdByAddress.Count * 24L) + (_frameIds.Count * 32L) + (_modulePaths.Count * 64L) + Methods.EstimateBytes();
+        long bytes = (_frameIdByAddress.Count * 24L) + (_inlinedFramesByAddress.Count * 64L) + (_frameIds.Count * 32L) + (_modulePaths.Count * 64L)
+            + Methods.EstimateBytes() + _inlinees.EstimateBytes();
         foreach (Frame frame in _frames)
         {
             bytes += 64 + ((frame.Method.Length + (frame.FileName?.Length ?? 0) + frame.Module.Length) * 2L);
@@ -109,28 +149,111 @@ internal sealed class FrameResolver : IDisposable
 
     private static string NormalizeDirectory(string path) => Path.TrimEndingDirectorySeparator(path);
 
-    private int ResolveUncached(ulong address, CallContext context)
+    private void ResolveUncached(ulong address, CallContext context, List<int> frames)
     {
-        ulong instruction = address == 0 ? 0 : address - 1;
-        MethodCode? method = Methods.Find(instruction);
+        MethodCode? method = address == 0 ? null : Methods.Find(address - 1);
         if (method is null)
         {
-            return UnknownFrameId;
+            frames.Add(UnknownFrameId);
+            return;
         }
 
-        string modulePath = _modulePaths.TryGetValue(method.ModuleId, out string? path) ? path : string.Empty;
+        uint returnOffset = (uint)(address - method.Start);
+        if (method.Inlines is { } inlines && InnermostContext(method, inlines, returnOffset, context) is var innermost and > 0)
+        {
+            foreach (int inline in inlines.Chain(innermost))
+            {
+                if (inline == 0)
+                {
+                    break;
+                }
+
+                if (_inlinees.Find(inlines.Methods[inline], Methods, ModulePath) is { } inlinee)
+                {
+                    int frameId = Intern(inlinee.Name, inlinee.Token, inlinee.ModulePath, inlines.MapOf(inline), returnOffset, context, inlined: true);
+                    frames.Add(frameId);
+                    context = new CallContext(null, SimpleNames.OfMethod(inlinee.Name));
+                }
+                else
+                {
+                    // An inlinee that cannot be named leaves no frame; its caller's call is then not known either.
+                    context = CallContext.None;
+                }
+            }
+        }
+
+        frames.Add(Intern(method.Name, method.Token, ModulePath(method.ModuleId), method.Map, returnOffset, context, inlined: false));
+    }
+
+    /// <summary>
+    /// The inline context whose code made the call that returns to <paramref name="returnOffset"/>: that of the
+    /// statement around it, unless what the call did (<paramref name="context"/>) rules its method out (no IL
+    /// instruction of it fits) while another's fits: the nearest such context it was inlined into, else the only
+    /// context of the tree that fits. Statements of small inlinees (a lambda's one expression) can have no mapping
+    /// of their own, and a statement missing from the map leaves its code under the one before (often inlined).
+    /// </summary>
+    private int InnermostContext(MethodCode method, InlineTree inlines, uint returnOffset, CallContext context)
+    {
+        int around = inlines.ContextAt(returnOffset - 1);
+        if (!context.IsKnown || Fits(method, inlines, around, context) != false)
+        {
+            return around;
+        }
+
+        foreach (int outer in inlines.Chain(around))
+        {
+            if (Fits(method, inlines, outer, context) != false)
+            {
+                return outer;
+            }
+        }
+
+        int only = -1;
+        for (int inline = 1; inline < inlines.Methods.Count; inline++)
+        {
+            if (Fits(method, inlines, inline, context) == true)
+            {
+                if (only >= 0)
+                {
+                    return around;
+                }
+
+                only = inline;
+            }
+        }
+
+        return only >= 0 ? only : around;
+    }
+
+    /// <summary>Whether an IL instruction of the context's method fits what the call did; null when its IL cannot be read.</summary>
+    private bool? Fits(MethodCode method, InlineTree inlines, int inline, CallContext context)
+    {
+        (int token, string modulePath) = inline == 0
+            ? (method.Token, ModulePath(method.ModuleId))
+            : _inlinees.Find(inlines.Methods[inline], Methods, ModulePath) is { } inlinee ? (inlinee.Token, inlinee.ModulePath) : (0, string.Empty);
+        if (modulePath.Length == 0)
+        {
+            return null;
+        }
+
+        PdbLineReader pdb = GetPdb(modulePath);
+        IlCallSite[] sites = pdb.CallSites(token);
+        return sites.Length == 0 ? null : sites.Any(site => pdb.SiteNames(site) is var (type, callee) && context.Matches(type, callee));
+    }
+
+    /// <summary>The frame of a call in one method's code (the method itself or one inlined into it), interned.</summary>
+    private int Intern(string methodName, int token, string modulePath, IlMap? map, uint returnOffset, CallContext context, bool inlined)
+    {
         string moduleName = modulePath.Length == 0 ? "<unknown>" : Path.GetFileName(modulePath);
         SourceLocation? location = null;
         if (modulePath.Length != 0)
         {
             PdbLineReader pdb = GetPdb(modulePath);
-            uint returnOffset = (uint)(address - method.Start);
-            int ilOffset = CallSiteIlOffset(method, returnOffset, pdb, context, method.IlOffsetAt(returnOffset - 1));
-
-            location = pdb.Find(method.Token, ilOffset);
+            int mapped = map?.IlOffsetAt(returnOffset - 1) ?? -1;
+            location = pdb.HasSymbols ? pdb.Find(token, CallSiteIlOffset(token, map, returnOffset, pdb, context, mapped)) : null;
         }
 
-        var frame = new Frame(method.Name, location?.FileName, location?.LineNumber ?? 0, moduleName);
+        var frame = new Frame(methodName, location?.FileName, location?.LineNumber ?? 0, moduleName) { IsInlined = inlined };
         if (_frameIds.TryGetValue(frame, out int existing))
         {
             return existing;
@@ -145,6 +268,8 @@ internal sealed class FrameResolver : IDisposable
         return id;
     }
 
+    private string ModulePath(ulong moduleId) => _modulePaths.TryGetValue(moduleId, out string? path) ? path : string.Empty;
+
     /// <summary>
     /// The IL offset of the call that returns to <paramref name="returnOffset"/>. The IL map of optimized code (and of
     /// tier-0 code, in loops) keeps only some statements: the map's entry before the call (<paramref name="mapped"/>)
@@ -152,12 +277,12 @@ internal sealed class FrameResolver : IDisposable
     /// entry of its own. The call is one
     /// of the method's call-like IL instructions: those that fit <paramref name="context"/> (all of them when none
     /// does), narrowed when they lie on several lines to those between the mapped statements around the return
-    /// address (<see cref="MethodCode.CallWindowAt"/>). One line left: its last candidate. Several: the last one when
+    /// address (<see cref="IlMap.CallWindowAt"/>). One line left: its last candidate. Several: the last one when
     /// the next statement starts right at the return address, else the map's entry. No candidate: the map's entry.
     /// </summary>
-    private static int CallSiteIlOffset(MethodCode method, uint returnOffset, PdbLineReader pdb, CallContext context, int mapped)
+    private static int CallSiteIlOffset(int token, IlMap? map, uint returnOffset, PdbLineReader pdb, CallContext context, int mapped)
     {
-        IlCallSite[] sites = pdb.CallSites(method.Token);
+        IlCallSite[] sites = pdb.CallSites(token);
         if (sites.Length == 0)
         {
             return mapped;
@@ -181,23 +306,24 @@ internal sealed class FrameResolver : IDisposable
             candidates.AddRange(sites.Select(site => site.Offset));
         }
 
-        if (OnOneLine(candidates, method.Token, pdb))
+        if (OnOneLine(candidates, token, pdb))
         {
             return candidates[^1];
         }
 
-        if (method.CallWindowAt(returnOffset) is not { } window)
+        if (map is null)
         {
             return mapped;
         }
 
+        CallWindow window = map.CallWindowAt(returnOffset);
         candidates.RemoveAll(offset => offset < window.Low || offset >= window.High);
         if (candidates.Count == 0)
         {
             return mapped;
         }
 
-        return OnOneLine(candidates, method.Token, pdb) || window.NextAtReturn ? candidates[^1] : mapped;
+        return OnOneLine(candidates, token, pdb) || window.NextAtReturn ? candidates[^1] : mapped;
     }
 
     private static bool OnOneLine(List<int> offsets, int methodToken, PdbLineReader pdb)

@@ -2,15 +2,16 @@ namespace MemTrack.Internal.Decoding;
 
 /// <summary>
 /// Code address ranges of managed methods, from the runtime's MethodLoadVerbose / MethodDCStopVerbose events, with
-/// their IL-to-native maps. The runtime sends a method's IL map next to its load event (before it, as TraceLog
-/// expects, but both orders are handled). Lookups are binary searches over ranges sorted by start address.
-/// Used only on the reader thread.
+/// their IL-to-native maps and, with rich debug info, their inline trees. The runtime sends a method's IL map and rich
+/// debug info next to its load event (the map before it, as TraceLog expects, the rich info after; every order is
+/// handled). Lookups are binary searches over ranges sorted by start address. Used only on the reader thread.
 /// </summary>
 internal sealed class MethodMap
 {
     private readonly List<MethodCode> _byStart = [];
     private readonly Dictionary<ulong, MethodCode> _lastByMethodId = [];
-    private readonly Dictionary<ulong, (uint[] Native, int[] Il)> _pendingMaps = [];
+    private readonly Dictionary<ulong, IlMap> _pendingMaps = [];
+    private readonly Dictionary<ulong, InlineTree> _pendingInlines = [];
 
     public int Count => _byStart.Count;
 
@@ -26,10 +27,14 @@ internal sealed class MethodMap
             _byStart.Insert(index + 1, method);
         }
 
-        if (_pendingMaps.Remove(method.MethodId, out var map))
+        if (_pendingMaps.Remove(method.MethodId, out IlMap? map))
         {
-            method.NativeOffsets = map.Native;
-            method.IlOffsets = map.Il;
+            method.Map = map;
+        }
+
+        if (_pendingInlines.Remove(method.MethodId, out InlineTree? inlines))
+        {
+            method.Inlines = inlines;
         }
 
         _lastByMethodId[method.MethodId] = method;
@@ -37,15 +42,30 @@ internal sealed class MethodMap
 
     public void AddIlMap(ulong methodId, uint[] nativeOffsets, int[] ilOffsets)
     {
-        if (_lastByMethodId.TryGetValue(methodId, out MethodCode? method) && method.NativeOffsets is null)
+        var map = new IlMap(nativeOffsets, ilOffsets);
+        if (_lastByMethodId.TryGetValue(methodId, out MethodCode? method) && method.Map is null)
         {
-            method.NativeOffsets = nativeOffsets;
-            method.IlOffsets = ilOffsets;
+            method.Map = map;
             return;
         }
 
-        _pendingMaps[methodId] = (nativeOffsets, ilOffsets);
+        _pendingMaps[methodId] = map;
     }
+
+    /// <summary>Pairs rich debug info with the method's latest code, or with the next code of that method to load.</summary>
+    public void AddInlineTree(ulong methodId, InlineTree inlines)
+    {
+        if (_lastByMethodId.TryGetValue(methodId, out MethodCode? method) && method.Inlines is null)
+        {
+            method.Inlines = inlines;
+            return;
+        }
+
+        _pendingInlines[methodId] = inlines;
+    }
+
+    /// <summary>The latest code loaded for a method id, if any.</summary>
+    public MethodCode? FindById(ulong methodId) => _lastByMethodId.GetValueOrDefault(methodId);
 
     public MethodCode? Find(ulong address)
     {
@@ -62,10 +82,10 @@ internal sealed class MethodMap
     /// <summary>Approximate bytes held, for <see cref="MemTracker.GetTracerMemory"/>.</summary>
     public long EstimateBytes()
     {
-        long bytes = (_byStart.Capacity * 8L) + (_lastByMethodId.Count * 40L) + (_pendingMaps.Count * 48L);
+        long bytes = (_byStart.Capacity * 8L) + (_lastByMethodId.Count * 40L) + (_pendingMaps.Count * 48L) + (_pendingInlines.Count * 48L);
         foreach (MethodCode method in _byStart)
         {
-            bytes += 80 + (method.Name.Length * 2L) + ((method.NativeOffsets?.Length ?? 0) * 8L);
+            bytes += 80 + (method.Name.Length * 2L) + (method.Map?.EstimateBytes() ?? 0) + (method.Inlines?.EstimateBytes() ?? 0);
         }
 
         return bytes;

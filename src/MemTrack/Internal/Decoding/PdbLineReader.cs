@@ -28,7 +28,7 @@ internal sealed class PdbLineReader : IDisposable
 
     public bool HasSymbols => _pdb is not null;
 
-    /// <summary>Opens the PDB of the module at <paramref name="modulePath"/>; never throws.</summary>
+    /// <summary>Opens the module at <paramref name="modulePath"/> and its PDB; never throws. Without a PDB, lines are unknown but the IL is read.</summary>
     public static PdbLineReader Open(string modulePath)
     {
         PEReader? peReader = null;
@@ -43,6 +43,12 @@ internal sealed class PdbLineReader : IDisposable
             if (peReader.TryOpenAssociatedPortablePdb(modulePath, OpenIfExists, out MetadataReaderProvider? provider, out _) && provider is not null)
             {
                 return new PdbLineReader(peReader, provider);
+            }
+
+            if (peReader.HasMetadata)
+            {
+                // No symbols, but the IL can still say which methods call or allocate what (inline trees).
+                return new PdbLineReader(peReader, null);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
@@ -88,11 +94,11 @@ internal sealed class PdbLineReader : IDisposable
 
     /// <summary>
     /// The call-like instructions of a method, by ascending IL offset (<see cref="IlCallSites"/>), read from the
-    /// module's IL once per method; empty when the module has no symbols or the body cannot be read.
+    /// module's IL once per method; empty when the module or the body cannot be read.
     /// </summary>
     public IlCallSite[] CallSites(int methodToken)
     {
-        if (_pdb is null || _peReader is null || (methodToken >> 24) != 0x06)
+        if (_peReader is null || (methodToken >> 24) != 0x06)
         {
             return [];
         }

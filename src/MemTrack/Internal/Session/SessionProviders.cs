@@ -1,4 +1,5 @@
 using System.Diagnostics.Tracing;
+using MemTrack.Internal.Decoding;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing.Parsers;
 
@@ -32,11 +33,32 @@ internal static class SessionProviders
     /// </summary>
     public const int CircularBufferMB = MemTrackerOptions.DefaultSessionBufferMB;
 
-    public static EventPipeProvider[] Tracing(bool trackLiveObjects) =>
-    [
-        new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)(trackLiveObjects ? AllocationKeywords | LivenessKeywords : AllocationKeywords)),
-        new(MemTrackEventSource.ProviderName, EventLevel.Informational),
-    ];
+    /// <summary>
+    /// With rich debug info (<see cref="RichDebugInfo"/>): MethodDetails (keyword MethodDiagnostic), which gives the
+    /// declaring type of an inlined method of a generic type. The runtime sends it for the inlinees of each method it
+    /// compiles, only when rich debug info is on.
+    /// </summary>
+    public const ClrTraceEventParser.Keywords InliningKeywords = ClrTraceEventParser.Keywords.MethodDiagnostic;
+
+    /// <param name="trackLiveObjects">Adds the GC survival and movement events (<see cref="LivenessKeywords"/>).</param>
+    /// <param name="richDebugInfo">
+    /// Adds the runtime's private provider for its rich debug info events (inline trees) and <see cref="InliningKeywords"/>;
+    /// without <c>DOTNET_RichDebugInfo=1</c> in the process the runtime sends neither.
+    /// </param>
+    public static EventPipeProvider[] Tracing(bool trackLiveObjects, bool richDebugInfo)
+    {
+        ClrTraceEventParser.Keywords keywords = AllocationKeywords
+            | (trackLiveObjects ? LivenessKeywords : 0)
+            | (richDebugInfo ? InliningKeywords : 0);
+        EventPipeProvider[] providers =
+        [
+            new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)keywords),
+            new(MemTrackEventSource.ProviderName, EventLevel.Informational),
+        ];
+        return richDebugInfo
+            ? [.. providers, new(RichDebugInfo.PrivateProviderName, EventLevel.Informational, RichDebugInfoEvents.Keyword)]
+            : providers;
+    }
 
     /// <summary>
     /// A rundown-only session: only MemTrack's own (quiet) provider is enabled; stopping it makes the runtime

@@ -12,8 +12,8 @@ namespace MemTrack.Internal.Storage;
 /// </summary>
 internal static class SnapshotFile
 {
-    /// <summary>The format version this code writes. It reads this one and version 1 (no live statistics).</summary>
-    public const ushort FormatVersion = 2;
+    /// <summary>The format version this code writes. It reads this one, version 2 (no inlined frames) and version 1 (no live statistics).</summary>
+    public const ushort FormatVersion = 3;
 
     /// <summary>Oldest format version this code reads.</summary>
     public const ushort MinReadableVersion = 1;
@@ -23,6 +23,9 @@ internal static class SnapshotFile
 
     /// <summary>Flag (version 2): the snapshot was taken in degraded mode (exact totals only, no traces).</summary>
     public const ushort DegradedFlag = 2;
+
+    /// <summary>Flag (version 3): the frame table is followed by the indexes of the frames marked inlined (<see cref="Frame.IsInlined"/>).</summary>
+    public const ushort InlinedFramesFlag = 4;
 
     /// <summary>Longest string (in UTF-8 bytes) a file may hold.</summary>
     public const int MaxStringBytes = 1 << 20;
@@ -68,7 +71,7 @@ internal static class SnapshotFile
         }
 
         var reader = new ByteReader(head, length);
-        _ = ReadHeader(ref reader);
+        _ = ReadHeader(ref reader, out _);
         _ = ReadStringCount(ref reader);
 
         var data = new byte[length];
@@ -124,7 +127,8 @@ internal static class SnapshotFile
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            WriteHeader(writer, snapshot.Info);
+            bool inlinedFrames = frames.Keys.Any(frame => frame.IsInlined);
+            WriteHeader(writer, snapshot.Info, inlinedFrames);
 
             // Dictionaries enumerate in insertion order when nothing was removed, so positions match the indices.
             writer.Write(strings.Count);
@@ -148,6 +152,18 @@ internal static class SnapshotFile
                 writer.Write(frame.FileName is null ? -1 : strings[frame.FileName]);
                 writer.Write(frame.LineNumber);
                 writer.Write(strings[frame.Module]);
+            }
+
+            if (inlinedFrames)
+            {
+                writer.Write(frames.Keys.Count(frame => frame.IsInlined));
+                foreach (var (frame, index) in frames)
+                {
+                    if (frame.IsInlined)
+                    {
+                        writer.Write(index);
+                    }
+                }
             }
 
             writer.Write(snapshot.Traces.Count);
@@ -179,10 +195,15 @@ internal static class SnapshotFile
     public static Snapshot Parse(ReadOnlySpan<byte> data)
     {
         var reader = new ByteReader(data);
-        SnapshotInfo info = ReadHeader(ref reader);
+        SnapshotInfo info = ReadHeader(ref reader, out bool inlinedFrames);
         string[] strings = ReadStrings(ref reader);
         int[] hashes = HashStrings(strings);
         Frame[] frames = ReadFrames(ref reader, strings, hashes);
+        if (inlinedFrames)
+        {
+            ReadInlinedFrames(ref reader, frames);
+        }
+
         Trace[] traces = ReadTraces(ref reader, strings, frames, info.HasLiveData);
 
         int checksumAt = reader.Position;
@@ -219,7 +240,7 @@ internal static class SnapshotFile
     }
 
     /// <summary>Reads and checks the magic, version, flags and header (the file's first <see cref="HeaderBytes"/> bytes).</summary>
-    private static SnapshotInfo ReadHeader(ref ByteReader reader)
+    private static SnapshotInfo ReadHeader(ref ByteReader reader, out bool inlinedFrames)
     {
         if (reader.Remaining == 0)
         {
@@ -240,20 +261,26 @@ internal static class SnapshotFile
         }
 
         ushort flags = reader.ReadUInt16();
-        ushort known = version >= 2 ? (ushort)(LiveDataFlag | DegradedFlag) : (ushort)0;
+        ushort known = version switch
+        {
+            >= 3 => LiveDataFlag | DegradedFlag | InlinedFramesFlag,
+            2 => LiveDataFlag | DegradedFlag,
+            _ => 0,
+        };
         if ((flags & ~known) != 0)
         {
             throw ByteReader.Invalid($"unsupported flags 0x{flags:X4} for format version {version}");
         }
 
+        inlinedFrames = (flags & InlinedFramesFlag) != 0;
         return ReadInfo(ref reader, (flags & LiveDataFlag) != 0) with { IsDegraded = (flags & DegradedFlag) != 0 };
     }
 
-    private static void WriteHeader(BinaryWriter writer, SnapshotInfo info)
+    private static void WriteHeader(BinaryWriter writer, SnapshotInfo info, bool inlinedFrames)
     {
         writer.Write(Magic);
         writer.Write(FormatVersion);
-        writer.Write((ushort)((info.HasLiveData ? LiveDataFlag : 0) | (info.IsDegraded ? DegradedFlag : 0)));
+        writer.Write((ushort)((info.HasLiveData ? LiveDataFlag : 0) | (info.IsDegraded ? DegradedFlag : 0) | (inlinedFrames ? InlinedFramesFlag : 0)));
         writer.Write(info.TracebackLimit);
         writer.Write(info.TakenAt.UtcTicks);
         writer.Write((short)(info.TakenAt.Offset.Ticks / TimeSpan.TicksPerMinute));
@@ -357,6 +384,25 @@ internal static class SnapshotFile
         }
 
         return frames;
+    }
+
+    /// <summary>Marks the frames the file lists as inlined: a count, then ascending frame indexes.</summary>
+    private static void ReadInlinedFrames(ref ByteReader reader, Frame[] frames)
+    {
+        int count = reader.ReadCount("inlined frame", sizeof(int), sizeof(int) + ChecksumBytes);
+        int previous = -1;
+        for (int i = 0; i < count; i++)
+        {
+            int at = reader.Position;
+            int index = reader.ReadIndex("inlined frame", frames.Length);
+            if (index <= previous)
+            {
+                throw ByteReader.Invalid($"inlined frame index {index} at byte {at} is not after the one before it ({previous})");
+            }
+
+            frames[index] = frames[index] with { IsInlined = true };
+            previous = index;
+        }
     }
 
     private static Trace[] ReadTraces(ref ByteReader reader, string[] strings, Frame[] frames, bool hasLiveData)

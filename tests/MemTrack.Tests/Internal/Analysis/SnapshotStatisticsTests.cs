@@ -32,6 +32,20 @@ public class SnapshotStatisticsTests
     }
 
     [Fact]
+    public void A_line_or_method_is_one_key_whether_inlined_there_or_not()
+    {
+        // Tier-0 code calls the constructor; tier-1 code has it inlined: both are the constructor's line.
+        Frame ctor = new("App.Holder..ctor", "/src/App/Holder.cs", 8, "App.dll");
+        Snapshot snapshot = WithoutLiveData(Trace("T", Stats(3, 1), ctor), Trace("T", Stats(5, 1), ctor with { IsInlined = true }));
+
+        Statistic line = Assert.Single(snapshot.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated));
+        Assert.Equal(8, line.Size);
+        Assert.False(line.Traceback[0].IsInlined);
+        Assert.Equal(8, Assert.Single(snapshot.Statistics(KeyType.Method, kind: MemoryKind.Allocated)).Size);
+        Assert.Equal(2, snapshot.Statistics(KeyType.Traceback, kind: MemoryKind.Allocated).Count); // the whole traceback tells them apart
+    }
+
+    [Fact]
     public void FileName_groups_by_file_or_by_module_without_source()
     {
         IReadOnlyList<Statistic> stats = Sample.Statistics(KeyType.FileName);

@@ -103,6 +103,37 @@ public sealed class FrameResolverTests
     }
 
     [Theory]
+    [InlineData(true)]  // the inlinee's statement has a mapping of its own
+    [InlineData(false)] // it has none (a lambda's one expression): the allocated type finds the inlinee
+    public void Code_inlined_with_rich_debug_info_gets_a_frame_per_method_innermost_first(bool inlineeMapped)
+    {
+        MethodInfo root = typeof(FrameResolverTests).GetMethod(nameof(CallsInlinee), BindingFlags.NonPublic | BindingFlags.Static)!;
+        MethodInfo inlinee = typeof(FrameResolverTests).GetMethod(nameof(AllocatesTwoArrays), BindingFlags.NonPublic | BindingFlags.Static)!;
+        using PdbLineReader pdb = PdbLineReader.Open(typeof(FrameResolverTests).Assembly.Location);
+        int LineOf(MethodInfo method, string name) => pdb.CallSites(method.MetadataToken)
+            .Where(site => pdb.SiteNames(site) is var (type, callee) && (type == name || callee == name))
+            .Select(site => pdb.Find(method.MetadataToken, site.Offset)!.Value.LineNumber)
+            .Single();
+
+        using var resolver = new FrameResolver();
+        resolver.AddModule(1, typeof(FrameResolverTests).Assembly.Location);
+        resolver.Methods.AddMethod(new MethodCode(0x1000, 0x100, 1, 1, root.MetadataToken, "T.CallsInlinee"));
+        resolver.Methods.AddIlMap(1, [0, 0x10, 0x80], [-2, 0, -3]);
+        resolver.Methods.AddMethod(new MethodCode(0x9000, 0x40, 2, 1, inlinee.MetadataToken, "T.AllocatesTwoArrays")); // its own tier-0 code
+        (uint, uint, uint)[] mappings = inlineeMapped ? [(0, 0, 0x10), (0, 1, 0x40), (0x10, 0, 0x60)] : [(0, 0, 0x10), (0x10, 0, 0x60)];
+        resolver.Methods.AddInlineTree(1, InlineTree.Parse(RichDebugInfoBlobs.Blob([(1, 1, 0), (2, 0, 0)], mappings), 8));
+
+        var frames = new List<int>();
+        resolver.Resolve(0x1046, new CallContext("Version[]", null), frames);
+
+        Frame[] chain = [.. frames.Select(resolver.GetFrame)];
+        Assert.Equal(2, chain.Length);
+        Assert.Equal(("T.AllocatesTwoArrays", true, LineOf(inlinee, "Version[]")), (chain[0].Method, chain[0].IsInlined, chain[0].LineNumber));
+        Assert.Equal(("T.CallsInlinee", false, LineOf(root, "AllocatesTwoArrays")), (chain[1].Method, chain[1].IsInlined, chain[1].LineNumber));
+        Assert.Equal(frames[0], resolver.Resolve(0x1046)); // cached per address: the innermost frame
+    }
+
+    [Theory]
     [InlineData("MemTrack.dll", true)]
     [InlineData("memtrack.DLL", true)]
     [InlineData("MemTrack.Extensions.Hosting.dll", true)]
@@ -134,5 +165,11 @@ public sealed class FrameResolverTests
     {
         GC.KeepAlive(AllocatesTwoArrays());
         return CallsTwoMethods();
+    }
+
+    private static object CallsInlinee()
+    {
+        GC.KeepAlive(new object());
+        return AllocatesTwoArrays();
     }
 }

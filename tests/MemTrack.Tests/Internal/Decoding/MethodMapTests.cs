@@ -40,8 +40,8 @@ public sealed class MethodMapTests
         map.AddMethod(new MethodCode(0x1000, 0x100, 7, 1, 1, "MapFirst"));
         map.AddMethod(new MethodCode(0x2000, 0x100, 8, 1, 2, "LoadFirst"));
         map.AddIlMap(8, [0, 4], [0, 3]);
-        Assert.Equal(5, map.Find(0x100C)!.IlOffsetAt(12));
-        Assert.Equal(3, map.Find(0x2004)!.IlOffsetAt(4));
+        Assert.Equal(5, map.Find(0x100C)!.Map!.IlOffsetAt(12));
+        Assert.Equal(3, map.Find(0x2004)!.Map!.IlOffsetAt(4));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class MethodMapTests
         map.AddMethod(new MethodCode(0x1000, 0x100, 7, 1, 1, "Tier0"));
         map.AddIlMap(7, [0, 2], [0, 4]);
         map.AddMethod(new MethodCode(0x5000, 0x40, 7, 1, 1, "Tier1"));
-        Assert.Equal(0, map.Find(0x1005)!.IlOffsetAt(5));
-        Assert.Equal(4, map.Find(0x5003)!.IlOffsetAt(3));
+        Assert.Equal(0, map.Find(0x1005)!.Map!.IlOffsetAt(5));
+        Assert.Equal(4, map.Find(0x5003)!.Map!.IlOffsetAt(3));
     }
 }

@@ -76,7 +76,7 @@ public sealed class SnapshotFileTests : IDisposable
         byte[] data = SnapshotFile.Serialize(snapshot);
 
         Assert.Equal("MEMTRACK"u8.ToArray(), data[..8]);
-        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(8)));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(8)));
         Assert.Equal(SnapshotFile.LiveDataFlag, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
         Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(12)));
         Assert.Equal(info.TakenAt.UtcTicks, BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(16)));
@@ -117,6 +117,55 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Equal(0, loaded.Traces[0].LiveSampleCount);
         Assert.Throws<InvalidOperationException>(() => loaded.Statistics(KeyType.LineNo));
         Assert.Equal(4, loaded.Statistics(KeyType.LineNo, kind: MemoryKind.Allocated)[0].Size);
+    }
+
+    [Fact]
+    public void Inlined_frames_round_trip_after_the_frame_table()
+    {
+        Frame inlined = Frame("h.cs", 8, "App.Holder..ctor") with { IsInlined = true };
+        Frame caller = Frame("p.cs", 20, "App.Program.Main");
+        Snapshot snapshot = WithoutLiveData(Trace("T", Stats(3.5, 1.25), inlined, caller), Trace("U", Stats(1, 1), caller));
+        byte[] data = SnapshotFile.Serialize(snapshot);
+        Assert.Equal(SnapshotFile.InlinedFramesFlag, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(10)));
+
+        Snapshot loaded = SnapshotFile.Parse(data);
+        Assert.Equal([true, false], loaded.Traces[0].Traceback.Select(frame => frame.IsInlined));
+        Assert.Equal(snapshot.Traces[0].Traceback, loaded.Traces[0].Traceback);
+        Assert.False(loaded.Traces[1].Traceback[0].IsInlined);
+
+        // Without inlined frames the flag and its table are left out: the rest of the layout is version 2's.
+        byte[] plain = SnapshotFile.Serialize(WithoutLiveData(Trace("U", Stats(1, 1), caller)));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(plain.AsSpan(10)));
+    }
+
+    [Fact]
+    public void The_inlined_frames_flag_needs_version_3_and_ascending_indexes()
+    {
+        Frame inlined = Frame("h.cs", 8, "App.Holder..ctor") with { IsInlined = true };
+        byte[] data = SnapshotFile.Serialize(WithoutLiveData(Trace("T", Stats(1, 1), inlined, Frame("p.cs", 20)), Trace("V", Stats(1, 1), inlined with { LineNumber = 9 })));
+        byte[] version2 = (byte[])data.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(version2.AsSpan(8), 2);
+        Assert.Contains("flags", Assert.Throws<InvalidDataException>(() => SnapshotFile.Parse(SnapshotMutator.WithChecksum(version2))).Message, StringComparison.Ordinal);
+
+        // The table follows the frame table: a count (2) and the indexes 0 and 2; swapping them is rejected.
+        int table = IndexOfInts(data, [2, 0, 2]);
+        Assert.True(table > SnapshotFile.HeaderBytes, "the inlined frame table was not found");
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(table + 4), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(table + 8), 0);
+        Assert.Contains("inlined frame", Assert.Throws<InvalidDataException>(() => SnapshotFile.Parse(SnapshotMutator.WithChecksum(data))).Message, StringComparison.Ordinal);
+    }
+
+    private static int IndexOfInts(byte[] data, int[] values)
+    {
+        for (int at = 0; at + (values.Length * 4) <= data.Length; at++)
+        {
+            if (Ints(data, at, values.Length).SequenceEqual(values))
+            {
+                return at;
+            }
+        }
+
+        return -1;
     }
 
     [Fact]
@@ -267,7 +316,7 @@ public sealed class SnapshotFileTests : IDisposable
         byte[] data = SnapshotFile.Serialize(RichSnapshot());
         byte[] v7 = (byte[])data.Clone();
         v7[8] = 7;
-        Assert.Contains("unsupported format version 7; this MemTrack reads versions 1 to 2", Invalid(v7), StringComparison.Ordinal);
+        Assert.Contains("unsupported format version 7; this MemTrack reads versions 1 to 3", Invalid(v7), StringComparison.Ordinal);
         byte[] v0 = (byte[])data.Clone();
         v0[8] = 0;
         Assert.Contains("unsupported format version 0", Invalid(v0), StringComparison.Ordinal);
@@ -275,8 +324,8 @@ public sealed class SnapshotFileTests : IDisposable
         flagged[11] = 0x80;
         Assert.Contains("unsupported flags 0x8001", Invalid(SnapshotMutator.WithChecksum(flagged)), StringComparison.Ordinal);
         byte[] nextBit = (byte[])data.Clone();
-        nextBit[10] |= 0x04;
-        Assert.Contains("unsupported flags 0x0005", Invalid(SnapshotMutator.WithChecksum(nextBit)), StringComparison.Ordinal);
+        nextBit[10] |= 0x08;
+        Assert.Contains("unsupported flags 0x0009", Invalid(SnapshotMutator.WithChecksum(nextBit)), StringComparison.Ordinal);
     }
 
     [Fact]

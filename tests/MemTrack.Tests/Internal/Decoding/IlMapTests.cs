@@ -2,7 +2,7 @@ using MemTrack.Internal.Decoding;
 
 namespace MemTrack.Tests.Internal.Decoding;
 
-public sealed class MethodCodeTests
+public sealed class IlMapTests
 {
     [Theory]
     [InlineData(0u, 0)]
@@ -13,17 +13,13 @@ public sealed class MethodCodeTests
     [InlineData(1000u, 12)]
     public void IlOffsetIsTheLastMappedEntryAtOrBeforeTheNativeOffset(uint native, int expected)
     {
-        var method = new MethodCode(0x1000, 0x100, 1, 1, 1, "M") { NativeOffsets = [0, 10, 20, 30], IlOffsets = [0, 6, -3, 12] };
-        Assert.Equal(expected, method.IlOffsetAt(native));
+        var map = new IlMap([0, 10, 20, 30], [0, 6, -3, 12]);
+        Assert.Equal(expected, map.IlOffsetAt(native));
     }
 
     [Fact]
-    public void WithoutAnIlMapTheOffsetIsUnknown()
-    {
-        var method = new MethodCode(0x1000, 0x100, 1, 1, 1, "M");
-        Assert.Equal(-1, method.IlOffsetAt(5));
-        Assert.Equal(0x1100UL, method.End);
-    }
+    public void AMapWithoutStatementsKnowsNoOffset() =>
+        Assert.Equal(-1, new IlMap([0, 0x40], [-2, -3]).IlOffsetAt(5));
 
     [Theory]
     // A tier-1 loop as the JIT maps it (seen on .NET 10): IL 0x0f at native 0x4f (exactly the first allocation's
@@ -34,16 +30,8 @@ public sealed class MethodCodeTests
     [InlineData(0xa0u, 0x39, int.MaxValue, true)] // the epilog at the return address: up to the end of the IL
     public void TheCallWindowLiesBetweenTheMappedStatementsAroundTheReturnAddress(uint returnOffset, int low, int high, bool nextAtReturn)
     {
-        var method = new MethodCode(0x1000, 0x100, 1, 1, 1, "M")
-        {
-            NativeOffsets = [0, 0x4f, 0x53, 0x79, 0x33, 0x92, 0x97, 0xa0, 0x38],
-            IlOffsets = [-2, 0x0f, 0x16, 0x24, 0x35, 0x35, 0x39, -3, -1],
-        };
+        var map = new IlMap([0, 0x4f, 0x53, 0x79, 0x33, 0x92, 0x97, 0xa0, 0x38], [-2, 0x0f, 0x16, 0x24, 0x35, 0x35, 0x39, -3, -1]);
 
-        Assert.Equal(new CallWindow(low, high, nextAtReturn), method.CallWindowAt(returnOffset));
+        Assert.Equal(new CallWindow(low, high, nextAtReturn), map.CallWindowAt(returnOffset));
     }
-
-    [Fact]
-    public void WithoutAnIlMapThereIsNoCallWindow() =>
-        Assert.Null(new MethodCode(0x1000, 0x100, 1, 1, 1, "M").CallWindowAt(4));
 }
