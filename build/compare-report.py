@@ -24,6 +24,7 @@ MODES = [
     (".NET", "memtrack-d1", "MemTrack, depth 1, no live tracking"),
     (".NET", "memtrack-d10", "MemTrack, depth 10, no live tracking"),
     (".NET", "memtrack-d10-live", "MemTrack, depth 10, live tracking"),
+    (".NET", "memtrack-d10-rich", "MemTrack, depth 10, no live tracking, `DOTNET_RichDebugInfo=1`"),
     (".NET", "dotnet-trace", "untraced + dotnet-trace, MemTrack's allocation keywords"),
     (".NET", "dotnet-trace-live", "untraced + dotnet-trace, same + liveness keywords"),
     ("Python", "untraced", "untraced"),
@@ -188,6 +189,15 @@ def targets(stats):
 
     overhead((".NET", "memtrack-d10"), 0.05, "MemTrack depth 10 without live tracking, run time")
     overhead((".NET", "memtrack-d10-live"), 0.15, "MemTrack depth 10 with live tracking, run time")
+    rich, plain = by.get((".NET", "memtrack-d10-rich")), by.get((".NET", "memtrack-d10"))
+    if rich and plain and rich.paired and plain.paired:
+        points = (statistics.median(rich.paired) - statistics.median(plain.paired)) * 100
+        memory = [median_of(x.ok, "tracer_bytes", 1e-6) for x in (plain, rich)]
+        memory_text = (f"; tracer memory {fmt(memory[0], 1)} MB without, {fmt(memory[1], 1)} MB with"
+                       if None not in memory else "")
+        lines.append(f"- Rich debug info (`DOTNET_RichDebugInfo=1`, inlined frames; target at most +2 points over depth 10 "
+                     f"without it): {points:+.1f} points by the paired medians (**{'met' if points <= 2 else 'missed'}** on this run)"
+                     f"{memory_text}.")
     memtrack = [s for s in stats if s.mode.startswith("memtrack")]
     tracer = [r["tracer_bytes"] / 1e6 for s in memtrack for r in s.ok if r.get("tracer_bytes") is not None]
     if tracer:

@@ -8,8 +8,9 @@ namespace MemTrack.Benchmarks;
 
 /// <summary>
 /// <c>--compare [rounds] [first round] [path of dotnet-trace.dll]</c>: the .NET half of <c>build/compare</c>. Runs the
-/// seed workload in a fresh child process per measurement, in six modes (untraced; MemTrack at depth 1 and 10 without
-/// live tracking; MemTrack at depth 10 with it; untraced while <c>dotnet-trace</c> collects MemTrack's runtime events
+/// seed workload in a fresh child process per measurement, in seven modes (untraced; MemTrack at depth 1 and 10 without
+/// live tracking; MemTrack at depth 10 with it; MemTrack at depth 10 without it in a process started with
+/// <c>DOTNET_RichDebugInfo=1</c>; untraced while <c>dotnet-trace</c> collects MemTrack's runtime events
 /// from outside, without and with the liveness keywords), and prints one JSON line per measurement. The order of the
 /// modes rotates with the round number. Without a dotnet-trace path the two dotnet-trace modes are left out.
 /// <para>
@@ -40,6 +41,7 @@ internal static class CompareMode
         new("memtrack-d1", Depth: 1, Live: false, DotnetTrace: false),
         new("memtrack-d10", Depth: 10, Live: false, DotnetTrace: false),
         new("memtrack-d10-live", Depth: 10, Live: true, DotnetTrace: false),
+        new("memtrack-d10-rich", Depth: 10, Live: false, DotnetTrace: false, RichDebugInfo: true),
         new("dotnet-trace", Depth: 0, Live: false, DotnetTrace: true),
         new("dotnet-trace-live", Depth: 0, Live: true, DotnetTrace: true),
     ];
@@ -161,7 +163,9 @@ internal static class CompareMode
 
     private static JsonObject Measure(Mode mode)
     {
-        var (exitCode, output, error) = SelfChild.Run(ChildTimeout, ChildSwitch, mode.Name);
+        // Rich debug info is read by the JIT at startup only: the child starts with it.
+        Dictionary<string, string>? environment = mode.RichDebugInfo ? new() { ["DOTNET_RichDebugInfo"] = "1" } : null;
+        var (exitCode, output, error) = SelfChild.Run(ChildTimeout, environment, ChildSwitch, mode.Name);
         return ParseChild(mode, exitCode, output, error);
     }
 
@@ -234,5 +238,5 @@ internal static class CompareMode
         return JsonNode.Parse(line)!.AsObject();
     }
 
-    private sealed record Mode(string Name, int Depth, bool Live, bool DotnetTrace);
+    private sealed record Mode(string Name, int Depth, bool Live, bool DotnetTrace, bool RichDebugInfo = false);
 }

@@ -30,17 +30,29 @@ internal static class SelfChild
     /// Runs the program with <paramref name="arguments"/>, reading both of its streams as it goes. A child still running
     /// after <paramref name="timeout"/> is killed and reported with exit code -1.
     /// </summary>
-    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
+        Run(timeout, environment: null, arguments);
+
+    /// <summary>As <see cref="Run(TimeSpan, string[])"/>, with extra environment variables for the child.</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        using Process child = Start(arguments);
+        using Process child = Start(environment, arguments);
         return WaitForExit(child, timeout);
     }
 
     /// <summary>Starts the program with <paramref name="arguments"/>, both of its output streams redirected.</summary>
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(environment: null, arguments);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables for the child.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         string processPath = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
         var start = new ProcessStartInfo(processPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             // Started as `dotnet MemTrack.Benchmarks.dll`: run the same assembly again.

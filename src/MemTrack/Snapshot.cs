@@ -142,15 +142,20 @@ public sealed class Snapshot
     }
 
     /// <summary>
-    /// One line: when it was taken, its traces and exact total, and a warning when its data is incomplete (lost events)
-    /// or it was taken in degraded mode.
+    /// One line: when it was taken, its traces and exact total, a warning when its data is incomplete (lost events)
+    /// or it was taken in degraded mode, and a note when inlined methods are folded into their callers.
     /// </summary>
     /// <returns>The text.</returns>
     public override string ToString()
     {
         string text = Invariant($"Snapshot of {TakenAt:yyyy-MM-dd HH:mm:ss zzz}: {Traces.Count} traces, depth {TracebackLimit}, {SizeFormatter.Format(ExactAllocatedBytes)} allocated (exact)");
-        IReadOnlyList<string> warnings = SnapshotWarnings.Of(this);
-        return warnings.Count == 0 ? text : text + "; " + string.Join("; ", warnings);
+        IEnumerable<string> warnings = SnapshotWarnings.Of(this);
+        if (SnapshotWarnings.InliningNote(this) is { } note)
+        {
+            warnings = warnings.Append(note);
+        }
+
+        return string.Join("; ", warnings.Prepend(text));
     }
 
     /// <summary>Writes the snapshot to a file in MemTrack's versioned binary format (docs/file-format.md), readable only by the current user.</summary>

@@ -149,7 +149,7 @@ public sealed class OddInputTests : IDisposable
 
     [Theory]
     [InlineData(0)]
-    [InlineData(3)]
+    [InlineData(4)]
     [InlineData(100)]
     [InlineData(ushort.MaxValue)]
     public void A_snapshot_file_of_another_version_is_rejected_naming_the_version(ushort version)

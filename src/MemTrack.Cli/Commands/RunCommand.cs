@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using MemTrack.Cli.Internal;
 using MemTrack.Internal.Activation;
+using MemTrack.Internal.Session;
 using MemTrack.Internal.Storage;
 
 namespace MemTrack.Cli.Commands;
@@ -80,6 +81,12 @@ internal static class RunCommand
             start.Environment[EnvironmentActivation.DepthVariable] = depthText;
             start.Environment[EnvironmentActivation.TopVariable] = top.ToString(CultureInfo.InvariantCulture);
             start.Environment[EnvironmentActivation.LiveVariable] = live ? "1" : "0";
+
+            // Frames of inlined methods (the JIT reads it at startup only); a value the user set stays.
+            if (Environment.GetEnvironmentVariable(RichDebugInfo.Variable) is null)
+            {
+                start.Environment[RichDebugInfo.Variable] = RichDebugInfo.On;
+            }
             start.Environment[EnvironmentActivation.ReportVariable] = Path.Combine(directory, "report-{pid}.txt");
             if (snapshot is not null)
             {

@@ -224,7 +224,7 @@ internal sealed class Tracer : IDisposable
         UpdateTracerMemory();
         RefreshLostEvents();
         bool hasLiveData = _liveObjects is not null && !IsDegraded;
-        var info = new SnapshotInfo(Options.Depth, takenAt, exactAllocatedBytes, _health.LostEvents + _health.DecodeErrors, _epoch, hasLiveData, IsDegraded);
+        var info = new SnapshotInfo(Options.Depth, takenAt, exactAllocatedBytes, _health.LostEvents + _health.DecodeErrors, _epoch, hasLiveData, IsDegraded, RichDebugInfo.IsEnabled);
         var facts = new TracerFacts(TracerMemory, hasLiveData ? _sites.PeakLiveBytes : null, _health.Current);
         return (_builder.Build(info), facts);
     }

@@ -27,6 +27,10 @@ public sealed class RunCommandTests : IDisposable
         string kept = Assert.Single(Directory.GetFiles(_files.Directory, "report-*.txt"));
         Assert.Equal(run.Output, File.ReadAllText(kept));
         Assert.Contains("memtrack: tracing 'dotnet ", run.Error, StringComparison.Ordinal);
+
+        // memtrack run starts the app with rich debug info, so inlined methods get frames and no note says otherwise.
+        Assert.True(Snapshot.Load(snapshot).Info.InliningReported);
+        Assert.DoesNotContain("DOTNET_RichDebugInfo", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

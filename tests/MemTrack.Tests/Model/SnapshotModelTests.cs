@@ -19,9 +19,21 @@ public class SnapshotModelTests
     [Fact]
     public void ToString_names_the_moment_the_traces_and_the_exact_total()
     {
-        var info = new SnapshotInfo(12, TakenAt, 4096, 0, Epoch, HasLiveData: true);
+        var info = new SnapshotInfo(12, TakenAt, 4096, 0, Epoch, HasLiveData: true, InliningReported: true);
 
         Assert.Equal("Snapshot of 2024-05-01 12:30:15 +02:00: 1 traces, depth 12, 4096 B allocated (exact)", new Snapshot(info, [Trace(64, 1, Frame("a.cs", 1))]).ToString());
+    }
+
+    [Fact]
+    public void ToString_says_once_when_inlined_methods_are_folded_into_their_callers()
+    {
+        var info = new SnapshotInfo(12, TakenAt, 4096, 0, Epoch, HasLiveData: true);
+
+        Assert.Equal(
+            "Snapshot of 2024-05-01 12:30:15 +02:00: 1 traces, depth 12, 4096 B allocated (exact); Note: methods the JIT inlined are folded into "
+            + "their callers' frames; start the process with DOTNET_RichDebugInfo=1 to see them as frames of their own",
+            new Snapshot(info, [Trace(64, 1, Frame("a.cs", 1))]).ToString());
+        Assert.DoesNotContain("Note", new Snapshot(info, []).ToString(), StringComparison.Ordinal); // nothing folded without traces
     }
 
     [Fact]

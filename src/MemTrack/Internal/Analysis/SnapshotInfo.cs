@@ -11,4 +11,9 @@ namespace MemTrack.Internal.Analysis;
 /// </param>
 /// <param name="HasLiveData">Whether sampled objects were tracked until they died (live statistics exist).</param>
 /// <param name="IsDegraded">Whether it was taken in degraded mode, without a session: exact totals only, no traces.</param>
-internal sealed record SnapshotInfo(int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch, bool HasLiveData, bool IsDegraded = false);
+/// <param name="InliningReported">
+/// Whether the traced process ran with the runtime's rich debug info (<c>DOTNET_RichDebugInfo=1</c>), so methods the
+/// JIT inlined have frames of their own; otherwise they are folded into their callers' frames.
+/// </param>
+internal sealed record SnapshotInfo(
+    int TracebackLimit, DateTimeOffset TakenAt, long ExactAllocatedBytes, long LostEvents, Guid TracingEpoch, bool HasLiveData, bool IsDegraded = false, bool InliningReported = false);

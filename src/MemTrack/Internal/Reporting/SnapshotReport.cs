@@ -60,6 +60,11 @@ internal static class SnapshotReport
         {
             writer.WriteLine(failed);
         }
+
+        if (SnapshotWarnings.InliningNote(snapshot) is { } note)
+        {
+            writer.WriteLine(note + ".");
+        }
     }
 
     private static void WriteTopLines(TextWriter writer, Snapshot snapshot, MemoryKind kind, int top, int tracebackFrames)

@@ -28,6 +28,15 @@ internal static class SnapshotWarnings
         return warnings;
     }
 
+    /// <summary>
+    /// The note of a snapshot whose inlined methods are folded into their callers (taken without rich debug info), or
+    /// null: said once wherever the snapshot is shown, with how to get them.
+    /// </summary>
+    public static string? InliningNote(Snapshot snapshot) =>
+        snapshot.Info.InliningReported || snapshot.IsDegraded || snapshot.Traces.Count == 0
+            ? null
+            : "Note: methods the JIT inlined are folded into their callers' frames; start the process with DOTNET_RichDebugInfo=1 to see them as frames of their own";
+
     /// <summary>The warning of a report written by a tracer that had failed, or null.</summary>
     public static string? Of(TracerHealth? health) =>
         health is { State: TracerState.Failed }

@@ -27,6 +27,9 @@ internal static class SnapshotFile
     /// <summary>Flag (version 3): the frame table is followed by the indexes of the frames marked inlined (<see cref="Frame.IsInlined"/>).</summary>
     public const ushort InlinedFramesFlag = 4;
 
+    /// <summary>Flag (version 3): the traced process ran with rich debug info, so inlined methods have frames (<see cref="SnapshotInfo.InliningReported"/>).</summary>
+    public const ushort InliningReportedFlag = 8;
+
     /// <summary>Longest string (in UTF-8 bytes) a file may hold.</summary>
     public const int MaxStringBytes = 1 << 20;
 
@@ -263,7 +266,7 @@ internal static class SnapshotFile
         ushort flags = reader.ReadUInt16();
         ushort known = version switch
         {
-            >= 3 => LiveDataFlag | DegradedFlag | InlinedFramesFlag,
+            >= 3 => LiveDataFlag | DegradedFlag | InlinedFramesFlag | InliningReportedFlag,
             2 => LiveDataFlag | DegradedFlag,
             _ => 0,
         };
@@ -273,14 +276,19 @@ internal static class SnapshotFile
         }
 
         inlinedFrames = (flags & InlinedFramesFlag) != 0;
-        return ReadInfo(ref reader, (flags & LiveDataFlag) != 0) with { IsDegraded = (flags & DegradedFlag) != 0 };
+        return ReadInfo(ref reader, (flags & LiveDataFlag) != 0) with
+        {
+            IsDegraded = (flags & DegradedFlag) != 0,
+            InliningReported = (flags & InliningReportedFlag) != 0,
+        };
     }
 
     private static void WriteHeader(BinaryWriter writer, SnapshotInfo info, bool inlinedFrames)
     {
         writer.Write(Magic);
         writer.Write(FormatVersion);
-        writer.Write((ushort)((info.HasLiveData ? LiveDataFlag : 0) | (info.IsDegraded ? DegradedFlag : 0) | (inlinedFrames ? InlinedFramesFlag : 0)));
+        writer.Write((ushort)((info.HasLiveData ? LiveDataFlag : 0) | (info.IsDegraded ? DegradedFlag : 0) | (inlinedFrames ? InlinedFramesFlag : 0)
+            | (info.InliningReported ? InliningReportedFlag : 0)));
         writer.Write(info.TracebackLimit);
         writer.Write(info.TakenAt.UtcTicks);
         writer.Write((short)(info.TakenAt.Offset.Ticks / TimeSpan.TicksPerMinute));

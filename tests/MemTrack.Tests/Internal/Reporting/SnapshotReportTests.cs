@@ -27,6 +27,7 @@ public sealed class SnapshotReportTests
             Live: 5120 B (±0%, 95%) estimated still alive (not yet freed by a GC) from 5 samples; peak 8192 B
             Tracer memory: 2048 KiB; lost events: 3
             WARNING: 3 events were lost (dropped by the runtime while the tracer's reader was behind, or not decodable), so this data is incomplete and the estimates are too low.
+            Note: methods the JIT inlined are folded into their callers' frames; start the process with DOTNET_RichDebugInfo=1 to see them as frames of their own.
 
             Top 1 line by live memory (estimated, still alive):
             #1: Cache.cs:12: size=5120 B (±0%), count=5, average=1024 B

@@ -324,8 +324,8 @@ public sealed class SnapshotFileTests : IDisposable
         flagged[11] = 0x80;
         Assert.Contains("unsupported flags 0x8001", Invalid(SnapshotMutator.WithChecksum(flagged)), StringComparison.Ordinal);
         byte[] nextBit = (byte[])data.Clone();
-        nextBit[10] |= 0x08;
-        Assert.Contains("unsupported flags 0x0009", Invalid(SnapshotMutator.WithChecksum(nextBit)), StringComparison.Ordinal);
+        nextBit[10] |= 0x10;
+        Assert.Contains("unsupported flags 0x0011", Invalid(SnapshotMutator.WithChecksum(nextBit)), StringComparison.Ordinal);
     }
 
     [Fact]
