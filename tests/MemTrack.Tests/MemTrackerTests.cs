@@ -176,6 +176,28 @@ public sealed class MemTrackerTests : IDisposable
     }
 
     [Fact]
+    public void FramesOfPrecompiledFrameworkCodeFirstRunAfterStartAreNamed()
+    {
+        // XDocument parsing is ReadyToRun code in System.Private.Xml(.Linq): the runtime raises no method event for it,
+        // and nothing in this test process ran it before. Its frames are named from the images the runtime mapped.
+        MemTracker.Start(new MemTrackerOptions { Depth = 10, HideFrameworkFrames = false, TrackLiveObjects = false });
+        string xml = "<r>" + string.Concat(Enumerable.Repeat("<item name='a' value='b'>text</item>", 2_000)) + "</r>";
+        var documents = new List<System.Xml.Linq.XDocument>();
+        for (int i = 0; i < 40; i++)
+        {
+            documents.Add(System.Xml.Linq.XDocument.Parse(xml));
+        }
+
+        Snapshot snapshot = MemTracker.TakeSnapshot();
+        GC.KeepAlive(documents);
+
+        Frame[] xmlFrames = [.. snapshot.Traces.SelectMany(t => t.Traceback).Where(f => f.Module.StartsWith("System.Private.Xml", StringComparison.Ordinal))];
+        Assert.NotEmpty(xmlFrames);
+        Assert.All(xmlFrames, frame => Assert.DoesNotContain("<unknown>", frame.Method, StringComparison.Ordinal));
+        Assert.Contains(xmlFrames, frame => frame.Method.StartsWith("System.Xml.Linq.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DepthTruncatesButTotalFramesCountsTheWholeStack()
     {
         MemTracker.Start(1);

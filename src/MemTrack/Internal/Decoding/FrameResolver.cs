@@ -26,6 +26,8 @@ internal sealed class FrameResolver : IDisposable
     /// <summary>Frames of the return addresses that lie in inlined code: innermost first, the method itself last.</summary>
     private readonly Dictionary<ulong, int[]> _inlinedFramesByAddress = [];
     private readonly InlineeNames _inlinees;
+    private readonly LoadedImages _images = new();
+    private readonly Dictionary<string, ReadyToRunImage?> _readyToRun = new(StringComparer.Ordinal);
     private readonly List<int> _chain = [];
     private readonly Dictionary<Frame, int> _frameIds = [];
     private readonly List<Frame> _frames = [UnknownFrame];
@@ -61,6 +63,8 @@ internal sealed class FrameResolver : IDisposable
 
     public void AddModule(ulong moduleId, string path)
     {
+        // A module loaded since the mapped images were last read: its precompiled code must be found.
+        _images.Invalidate();
         if (!string.IsNullOrEmpty(path))
         {
             _modulePaths[moduleId] = path;
@@ -115,7 +119,8 @@ internal sealed class FrameResolver : IDisposable
     public long EstimateBytes()
     {
         long bytes = (_frameIdByAddress.Count * 24L) + (_inlinedFramesByAddress.Count * 64L) + (_frameIds.Count * 32L) + (_modulePaths.Count * 64L)
-            + Methods.EstimateBytes() + _inlinees.EstimateBytes();
+            + Methods.EstimateBytes() + _inlinees.EstimateBytes()
+            + _readyToRun.Values.Sum(image => image is null ? 0 : 64 + (image.RuntimeFunctionCount * 12L) + (image.MethodCount * 8L));
         foreach (Frame frame in _frames)
         {
             bytes += 64 + ((frame.Method.Length + (frame.FileName?.Length ?? 0) + frame.Module.Length) * 2L);
@@ -131,7 +136,13 @@ internal sealed class FrameResolver : IDisposable
             reader.Dispose();
         }
 
+        foreach (ReadyToRunImage? image in _readyToRun.Values)
+        {
+            image?.Dispose();
+        }
+
         _pdbs.Clear();
+        _readyToRun.Clear();
     }
 
     /// <summary>Whether a module (file name without directory) is MemTrack's own, so its allocations are the tracer's.</summary>
@@ -154,7 +165,7 @@ internal sealed class FrameResolver : IDisposable
         MethodCode? method = address == 0 ? null : Methods.Find(address - 1);
         if (method is null)
         {
-            frames.Add(UnknownFrameId);
+            frames.Add(address == 0 ? UnknownFrameId : ResolveUnjitted(address, context));
             return;
         }
 
@@ -239,6 +250,50 @@ internal sealed class FrameResolver : IDisposable
         PdbLineReader pdb = GetPdb(modulePath);
         IlCallSite[] sites = pdb.CallSites(token);
         return sites.Length == 0 ? null : sites.Any(site => pdb.SiteNames(site) is var (type, callee) && context.Matches(type, callee));
+    }
+
+    /// <summary>
+    /// The frame of code the runtime raised no method event for: precompiled (ReadyToRun) code, named from the image
+    /// the runtime mapped at the address (<see cref="ReadyToRunImage"/>; file and line where the module has a PDB and
+    /// the call is unambiguous in the method's IL, as R2R code has no IL map), or native code and stubs, a frame of
+    /// their own per module and offset (so distinct unknown sites do not merge into one, mixing their types and sizes).
+    /// </summary>
+    private int ResolveUnjitted(ulong address, CallContext context)
+    {
+        ulong instruction = address - 1;
+        if (_images.Find(instruction) is not var (path, imageBase))
+        {
+            return InternUnknown($"<unknown> 0x{instruction:x}", "<unknown>");
+        }
+
+        if (!_readyToRun.TryGetValue(path, out ReadyToRunImage? image))
+        {
+            image = ReadyToRunImage.Open(path);
+            _readyToRun[path] = image;
+        }
+
+        uint rva = (uint)(instruction - imageBase);
+        if (image?.FindMethod(rva) is var (token, begin, _) && image.MethodName(token) is { } name)
+        {
+            return Intern(name, token, path, map: null, returnOffset: rva + 1 - begin, context, inlined: false);
+        }
+
+        return InternUnknown($"<unknown> +0x{rva:x}", Path.GetFileName(path));
+    }
+
+    /// <summary>A frame of code no method covers: hidden as framework code, never the tracer's.</summary>
+    private int InternUnknown(string name, string module)
+    {
+        var frame = new Frame(name, null, 0, module);
+        if (!_frameIds.TryGetValue(frame, out int id))
+        {
+            id = _frames.Count;
+            _frames.Add(frame);
+            _kinds.Add((true, false));
+            _frameIds[frame] = id;
+        }
+
+        return id;
     }
 
     /// <summary>The frame of a call in one method's code (the method itself or one inlined into it), interned.</summary>

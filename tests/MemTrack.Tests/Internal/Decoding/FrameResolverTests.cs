@@ -37,8 +37,11 @@ public sealed class FrameResolverTests
         Assert.Equal(26, frame.LineNumber); // IL offset 0: the opening brace
         Assert.False(resolver.IsFramework(first));
 
-        Assert.Equal(FrameResolver.UnknownFrameId, resolver.Resolve(0x9000));
-        Assert.True(resolver.IsFramework(FrameResolver.UnknownFrameId));
+        // No method and no mapped image covers 0x9000: an unknown frame of that address, hidden as framework code.
+        int unknown = resolver.Resolve(0x9000);
+        Assert.Equal(new Frame("<unknown> 0x8fff", null, 0, "<unknown>"), resolver.GetFrame(unknown));
+        Assert.NotEqual(unknown, resolver.Resolve(0x9100));
+        Assert.True(resolver.IsFramework(unknown));
         Assert.True(resolver.EstimateBytes() > 0);
     }
 
