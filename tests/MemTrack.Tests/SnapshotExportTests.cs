@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using MemTrack.Tests.Internal.Export;
+using MemTrack.Tests.Shared;
 using MemTrack.Tests.TestSupport;
 using static MemTrack.Tests.TestSupport.SnapshotFactory;
 
@@ -25,6 +26,30 @@ public sealed class SnapshotExportTests : IDisposable
     {
         MemTracker.Stop();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Dump_and_Export_write_through_devices_and_pipes_and_follow_links_without_replacing_them()
+    {
+        Snapshot snapshot = WithoutLiveData(Trace("T", Stats(64, 1), Frame("a.cs", 3)));
+
+        string device = SpecialFiles.NullDevice(_directory, "null");
+        snapshot.Dump(device);
+        snapshot.Export(device, ExportFormat.CollapsedStacks, MemoryKind.Allocated);
+        Assert.Equal("character special file", SpecialFiles.TypeOf(device));
+
+        string pipe = SpecialFiles.Fifo(_directory, "pipe");
+        Task<string> reader = SpecialFiles.ReadAll(pipe);
+        snapshot.Export(pipe, ExportFormat.CollapsedStacks, MemoryKind.Allocated);
+        Assert.Equal("App.Program.Main (a.cs:3);T 64", (await reader.WaitAsync(TimeSpan.FromSeconds(10))).Trim());
+        Assert.Equal("fifo", SpecialFiles.TypeOf(pipe));
+
+        string file = Path.Combine(_directory, "real.mtsnap");
+        string link = Path.Combine(_directory, "link.mtsnap");
+        File.CreateSymbolicLink(link, file);
+        snapshot.Dump(link);
+        Assert.Equal("symbolic link", SpecialFiles.TypeOf(link));
+        Assert.Equal(64, Snapshot.Load(file).Traces[0].Size);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MemTrack.Tests.Shared;
 using System.Xml.Linq;
 using static MemTrack.Tests.TestSupport.SnapshotFactory;
 
@@ -9,6 +10,24 @@ public sealed class ExportCommandTests : IDisposable
     private readonly SnapshotFiles _files = new();
 
     public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task AnOutputThatIsAPipeOrADeviceIsWrittenThroughNotReplaced()
+    {
+        string pipe = SpecialFiles.Fifo(_files.Directory, "out.pipe");
+        Task<string> reader = SpecialFiles.ReadAll(pipe);
+        Assert.Equal(0, CliRun.Of("export", _files.After(), "--format", "collapsed", "-o", pipe, "--kind", "allocated").ExitCode);
+        Assert.Contains("App.Page.Render (Page.cs:30);System.String 204800", await reader.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        Assert.Equal("fifo", SpecialFiles.TypeOf(pipe));
+
+        string device = SpecialFiles.NullDevice(_files.Directory, "null");
+        Assert.Equal(0, CliRun.Of("export", _files.After(), "--format", "collapsed", "-o", device, "--kind", "allocated").ExitCode);
+        Assert.Equal("character special file", SpecialFiles.TypeOf(device));
+
+        CliRun directory = CliRun.Of("export", _files.After(), "--format", "collapsed", "-o", _files.Directory, "--kind", "allocated");
+        Assert.Equal(1, directory.ExitCode);
+        Assert.Contains("is a directory", directory.Error, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void CollapsedStacksOfTheAllocatedView()

@@ -1,6 +1,7 @@
 using MemTrack.Internal;
 using MemTrack.Internal.Diagnostics;
 using MemTrack.Internal.Reporting;
+using MemTrack.Tests.Shared;
 using MemTrack.Tests.TestSupport;
 
 namespace MemTrack.Tests.Internal.Reporting;
@@ -44,6 +45,32 @@ public sealed class ExitReporterTests
             GC.KeepAlive(values);
             Assert.Contains("in MemTrack.Tests.TestSupport.Workloads", File.ReadAllText(options.Path), StringComparison.Ordinal);
             Assert.Contains(Snapshot.Load(options.SnapshotPath).Traces, t => t.Traceback.Any(f => f.Method.StartsWith("MemTrack.Tests.TestSupport.Workloads", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TheReportGoesThroughAPipeAndTheSnapshotIntoADeviceWithoutReplacingEither()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions { Depth = 10 });
+        var values = Workloads.Run(5_000);
+        string directory = Directory.CreateTempSubdirectory("memtrack-exit-").FullName;
+        try
+        {
+            string pipe = SpecialFiles.Fifo(directory, "report");
+            string device = SpecialFiles.NullDevice(directory, "null");
+            Task<string> reader = SpecialFiles.ReadAll(pipe);
+
+            Assert.True(ExitReporter.Run(tracer, new ExitReportOptions { Path = pipe, SnapshotPath = device }, sessionEnding: false));
+
+            GC.KeepAlive(values);
+            Assert.Contains("in MemTrack.Tests.TestSupport.Workloads", await reader.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+            Assert.Equal("fifo", SpecialFiles.TypeOf(pipe));
+            Assert.Equal("character special file", SpecialFiles.TypeOf(device));
         }
         finally
         {
