@@ -13,7 +13,7 @@ namespace MemTrack;
 /// <remarks>
 /// Heap checks force full garbage collections and pause the process for a heap capture each (a fraction of a second
 /// for a test host); allocation checks cost nothing extra when they pass. When an allocation check fails, the action
-/// runs again, under the tracer, to find the allocation sites for the message (see <see cref="AllocatesAtMost(long, Action, int)"/>).
+/// runs again, under a tracer of its own (the application's is left alone), to find the allocation sites for the message (see <see cref="AllocatesAtMost(long, Action, int)"/>).
 /// </remarks>
 public static partial class MemoryAssert
 {
@@ -33,7 +33,7 @@ public static partial class MemoryAssert
     /// Asserts that <paramref name="action"/> allocates at most <paramref name="bytesPerIteration"/> bytes per call on
     /// the current thread, exactly (<see cref="GC.GetAllocatedBytesForCurrentThread"/>, which other threads do not
     /// disturb). It is called once to warm up, then <paramref name="iterations"/> times measured; the total is
-    /// compared with the budget times the iterations. On failure the action runs again under the tracer (for up to
+    /// compared with the budget times the iterations. On failure the action runs again under a tracer of its own, which keeps only this thread's samples (for up to
     /// about 2 s or 4 MiB of allocations) so the message can name the allocation sites.
     /// </summary>
     /// <param name="bytesPerIteration">The budget per call, in bytes; 0 or more.</param>

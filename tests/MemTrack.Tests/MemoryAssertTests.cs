@@ -13,6 +13,8 @@ public sealed class MemoryAssertTests : IDisposable
     private static Dictionary<string, object>? s_cache;
     private static LeakItem? s_held;
 
+    private static object? s_boxed;
+
     private static event EventHandler? Changed;
 
     public void Dispose()
@@ -21,8 +23,44 @@ public sealed class MemoryAssertTests : IDisposable
         s_numbers = null;
         s_cache = null;
         s_held = null;
+        s_boxed = null;
         Changed = null;
         MemTracker.Stop();
+    }
+
+    [Fact]
+    public void A_failing_assertion_lists_only_its_own_threads_sites_while_another_thread_allocates()
+    {
+        using var noise = new BackgroundAllocator(); // allocates strings at full speed, far more than the action
+        noise.WaitUntilRunning();
+
+        var error = Assert.Throws<MemoryAssertionException>(() => MemoryAssert.AllocatesNothing(() => s_boxed = BoxALong(42)));
+
+        Assert.Contains("this thread's samples only", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(BoxALong), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(BackgroundAllocator), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failing_assertion_probes_with_a_tracer_of_its_own_and_leaves_the_users_alone()
+    {
+        // The user's tracer, with options of their own, runs on untouched through the probe.
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        var error = Assert.Throws<MemoryAssertionException>(() => MemoryAssert.AllocatesNothing(() => s_boxed = BoxALong(7)));
+        Assert.Contains("Top allocation sites", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(BoxALong), error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, MemTracker.Options?.Depth);
+        MemTracker.Stop();
+
+        // Without one, the probe starts no global tracer: the application could start its own meanwhile.
+        bool globalTracerSeen = false;
+        Assert.Throws<MemoryAssertionException>(() => MemoryAssert.AllocatesNothing(() =>
+        {
+            s_boxed = BoxALong(1);
+            globalTracerSeen |= MemTracker.IsTracing;
+        }));
+        Assert.False(globalTracerSeen);
+        Assert.False(MemTracker.IsTracing);
     }
 
     [Fact]
@@ -301,4 +339,7 @@ public sealed class MemoryAssertTests : IDisposable
 
         public void OnChanged(object? sender, EventArgs e) => Payload++;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static object BoxALong(long value) => value;
 }

@@ -49,7 +49,10 @@ internal sealed class Tracer : IDisposable
     private long _lastMemoryUpdate;
     private TraceLog? _log;
 
-    public Tracer(MemTrackerOptions options, int trimThreshold = DefaultTrimThreshold)
+    /// <param name="options">What to trace.</param>
+    /// <param name="trimThreshold">TraceLog call-stack entries kept before its live tables are trimmed.</param>
+    /// <param name="onlyThreadId">The OS thread id whose samples alone are kept (an assertion's probe); null: every thread.</param>
+    public Tracer(MemTrackerOptions options, int trimThreshold = DefaultTrimThreshold, int? onlyThreadId = null)
     {
         Options = options;
         _trimThreshold = trimThreshold;
@@ -61,7 +64,7 @@ internal sealed class Tracer : IDisposable
             _liveness = new GcLivenessTracker(_liveObjects, () => LostEvents);
         }
 
-        _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, _collectible, options.Depth, options.HideFrameworkFrames);
+        _decoder = new AllocationDecoder(_frames, _sites, _stacks, _liveObjects, _collectible, options.Depth, options.HideFrameworkFrames, onlyThreadId);
         _builder = new SnapshotBuilder(_frames, _stacks, _sites, _decoder);
         _health = new HealthMonitor();
         try

@@ -15,7 +15,11 @@ internal abstract class Shape(string sourceFile)
 
     public string Name => GetType().Name;
 
-    /// <summary>Methods (by <c>Type.Method</c> substrings of the runtime's method names) that must reach tier 1 before measuring.</summary>
+    /// <summary>
+    /// Methods (by <c>Type.Method</c> substrings of the runtime's method names) that must reach tier 1 before measuring.
+    /// Not lambdas: the JIT may inline one everywhere it is called (guarded devirtualization), and its own body then
+    /// never reaches tier 1.
+    /// </summary>
     public abstract IReadOnlyList<string> HotMethods { get; }
 
     /// <summary>Iterations of one measured run; about 40 MB or more of allocations, for a few hundred samples per line.</summary>

@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MemTrack.Internal.Formatting;
+using MemTrack.Internal.Session;
 
 namespace MemTrack.Internal.Assertions;
 
 /// <summary>
-/// Finds where a failing action's bytes go: runs it again under the tracer (started for the probe when it is not
-/// running, stopped after) until sampling has seen enough of its allocations, and lists the top sites. Sampling
-/// sees about one allocation per 100 KiB, so the probe repeats the action up to <see cref="TargetBytes"/> or
+/// Finds where a failing action's bytes go: runs it again under a tracer of its own (its own EventPipe session, never
+/// the application's tracer, which it neither starts, stops nor blocks) until sampling has seen enough of its
+/// allocations, and lists the top sites. For an assertion of the current thread only that thread's samples count, so
+/// other threads (parallel tests) never appear; the asynchronous assertions measure the whole process and say so.
+/// Sampling sees about one allocation per 100 KiB, so the probe repeats the action up to <see cref="TargetBytes"/> or
 /// <see cref="TimeLimit"/>, whichever comes first.
 /// </summary>
 internal static class AllocationSiteProbe
@@ -25,45 +28,59 @@ internal static class AllocationSiteProbe
     /// <summary>Lines for a failure message: the top allocation sites per iteration, or why there are none.</summary>
     public static async ValueTask<string> DescribeAsync(Func<ValueTask> action, int minRuns, AllocationScopeKind kind)
     {
-        TracedRegion region;
+        // The OS thread id is known on Linux and Windows; elsewhere the probe lists the whole process's sites.
+        int threadId = NativeThread.CurrentId();
+        bool thisThread = kind == AllocationScopeKind.CurrentThread && threadId >= 0;
+        Tracer tracer;
         try
         {
-            // Starts the tracer when it is off, and stops it again at the end; a running tracer is used as it is.
-            region = MemTracker.Trace(ProbeOptions);
+            tracer = new Tracer(ProbeOptions, onlyThreadId: thisThread ? threadId : null);
         }
         catch (Exception ex) when (ex is MemTrackException or InvalidOperationException)
         {
             return "Allocation sites: unavailable, the tracer could not start (" + ex.Message + ")";
         }
 
-        using (region)
+        using (tracer)
         {
             long runs = 0;
             var clock = Stopwatch.StartNew();
-            var scope = AllocationScope.Begin(kind);
-            using (scope)
+            long start = AllocatedBytes(thisThread);
+            while (runs < minRuns || (AllocatedBytes(thisThread) - start < TargetBytes && clock.Elapsed < TimeLimit))
             {
-                while (runs < minRuns || (scope.AllocatedBytes < TargetBytes && clock.Elapsed < TimeLimit))
-                {
-                    await action().ConfigureAwait(true);
-                    runs++;
-                }
+                await action().ConfigureAwait(true);
+                runs++;
             }
 
-            return Format(scope, runs);
+            long allocated = AllocatedBytes(thisThread) - start;
+            Snapshot? snapshot;
+            try
+            {
+                snapshot = tracer.TakeSnapshot(collect: false);
+            }
+            catch (MemTrackException)
+            {
+                snapshot = null;
+            }
+
+            return Format(snapshot, allocated, runs, thisThread);
         }
     }
 
     public static string Describe(Action action, int minRuns) =>
         AllocationMeasurement.Complete(DescribeAsync(AllocationMeasurement.Wrap(action), minRuns, AllocationScopeKind.CurrentThread));
 
-    private static string Format(AllocationScope scope, long runs)
+    private static long AllocatedBytes(bool thisThread) => thisThread ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true);
+
+    private static string Format(Snapshot? snapshot, long allocated, long runs, bool thisThread)
     {
         var text = new StringBuilder();
-        string probe = string.Create(CultureInfo.InvariantCulture, $"the action ran {runs} more times under the tracer, allocating {SizeFormatter.Format(scope.AllocatedBytes)}");
-        if (scope.Snapshot is not Snapshot snapshot)
+        string probe = string.Create(
+            CultureInfo.InvariantCulture,
+            $"the action ran {runs} more times under the tracer, allocating {SizeFormatter.Format(allocated)}; {(thisThread ? "this thread's samples only" : "samples of the whole process")}");
+        if (snapshot is null)
         {
-            return "Allocation sites: unavailable (" + probe + ", but the tracer stopped meanwhile).";
+            return "Allocation sites: unavailable (" + probe + ", but the tracer did not catch up).";
         }
 
         Trace[] top = [.. snapshot.Traces.OrderByDescending(t => t.Size).Take(TopSites)];

@@ -11,10 +11,12 @@ namespace MemTrack.Internal.Decoding;
 /// interns the frames, hides framework frames at the top, truncates to the depth, and adds the sample to the site
 /// of (stack, type); with live tracking, the sampled object is tracked until it dies. Stacks are cached per TraceLog
 /// call-stack index, so a repeated stack costs one lookup; each type id is named once (<see cref="AllocatedTypeNames"/>).
+/// With <paramref name="onlyThreadId"/>, samples of other threads are left out (an assertion's probe of its own thread).
 /// Used only on the reader thread.
 /// </summary>
 internal sealed class AllocationDecoder(
-    FrameResolver frames, SiteTable sites, StackTable stacks, TrackedObjectTable? liveObjects, CollectibleAssemblyWatch collectible, int depth, bool hideFrameworkFrames)
+    FrameResolver frames, SiteTable sites, StackTable stacks, TrackedObjectTable? liveObjects, CollectibleAssemblyWatch collectible, int depth, bool hideFrameworkFrames,
+    int? onlyThreadId = null)
 {
     /// <summary>Stack id of samples without a stack.</summary>
     private const int NoStackId = -1;
@@ -38,6 +40,11 @@ internal sealed class AllocationDecoder(
         if (data.ThreadID == ownThreadId)
         {
             OwnSamples++;
+            return;
+        }
+
+        if (onlyThreadId is { } only && data.ThreadID != only)
+        {
             return;
         }
 

@@ -40,7 +40,12 @@ internal sealed class TracingSession : IDisposable
     private readonly ManualResetEventSlim _finished = new(false);
     private readonly ManualResetEventSlim _endExpected = new(false);
     private readonly List<ReaderRequest> _pending = [];
-    private long _nextBarrierId;
+    /// <summary>
+    /// Barrier ids, process-wide: every session of the process receives every barrier event (they come from one event
+    /// source), so a session must not take another's barrier for its own. A barrier with a larger id was written after
+    /// the request of a smaller one began, so it orders that request's events as well as its own.
+    /// </summary>
+    private static long s_nextBarrierId;
     private volatile Exception? _failure;
     private volatile bool _stopping;
 
@@ -126,7 +131,7 @@ internal sealed class TracingSession : IDisposable
         }
 
         ThrowIfEnded();
-        var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () => work());
+        var request = new ReaderRequest(Interlocked.Increment(ref s_nextBarrierId), () => work());
         lock (_pending)
         {
             // Checked again under the lock Stop's FailPending takes, so a request added after it cannot wait out its timeout.
@@ -188,7 +193,7 @@ internal sealed class TracingSession : IDisposable
     /// </summary>
     public long PostToReader(Action work)
     {
-        var request = new ReaderRequest(Interlocked.Increment(ref _nextBarrierId), () =>
+        var request = new ReaderRequest(Interlocked.Increment(ref s_nextBarrierId), () =>
         {
             work();
             return null;
