@@ -15,6 +15,12 @@ namespace MemTrack;
 public static class MemTracker
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long stopping waits for the reader when an unhandled exception ends the process: nothing it would drain is
+    /// used any more, and threads that keep allocating would keep it draining.
+    /// </summary>
+    private static readonly TimeSpan CrashStopTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly Lock Gate = new();
     private static Tracer? s_tracer;
     private static bool s_exitHooked;
@@ -150,13 +156,7 @@ public static class MemTracker
     }
 
     /// <summary>Stops tracing and forgets the traces (tracemalloc's <c>stop</c>). Harmless when tracing is off. Returns within about 2 s.</summary>
-    public static void Stop()
-    {
-        lock (Gate)
-        {
-            StopLocked();
-        }
-    }
+    public static void Stop() => StopWithin(StopTimeout);
 
     /// <summary>
     /// Takes a snapshot of the traced allocation sites (tracemalloc's <c>take_snapshot</c>). It includes every
@@ -280,7 +280,17 @@ public static class MemTracker
     /// Stops the running tracer, if any. Under <see cref="Gate"/>, so a Start cannot overlap a Stop (stopping takes at
     /// most ~2 s; nothing the reader thread runs takes the gate).
     /// </summary>
-    private static void StopLocked()
+    private static void StopWithin(TimeSpan timeout)
+    {
+        lock (Gate)
+        {
+            StopLocked(timeout);
+        }
+    }
+
+    private static void StopLocked() => StopLocked(StopTimeout);
+
+    private static void StopLocked(TimeSpan timeout)
     {
         if (s_tracer is not { } tracer)
         {
@@ -290,7 +300,7 @@ public static class MemTracker
         Volatile.Write(ref s_tracer, null);
         s_requested = null;
         s_startedFromEnvironment = false;
-        _ = tracer.Stop(StopTimeout);
+        _ = tracer.Stop(timeout);
         TracerMetrics.OnStopped(tracer);
         tracer.Dispose();
         TracerHealth off = HealthMonitor.Off(DateTimeOffset.Now);
@@ -312,6 +322,6 @@ public static class MemTracker
             _ = ExitReporter.Run(tracer, report, sessionEnding);
         }
 
-        Stop();
+        StopWithin(sessionEnding ? StopTimeout : CrashStopTimeout);
     }
 }

@@ -2,7 +2,7 @@ using MemTrack;
 using MemTrack.Tests.Shared;
 
 /// <summary>
-/// An app that ends while it is being traced and while threads allocate: <c>exit-timing &lt;return|exit|crash&gt;
+/// An app that ends while it is being traced and while threads allocate: <c>exit-timing &lt;return|exit|crash|crash-pool&gt;
 /// &lt;threads&gt; &lt;report file or -&gt; [snapshot file [report timeout in seconds]]</c>. It prints the timestamps of its
 /// exit call and of its last exit handler (<see cref="ExitMarks"/>) so that the test can time the exit from the call
 /// to the process's end.
@@ -43,6 +43,11 @@ internal static class ExitScenario
                 return 7;
             case "crash":
                 throw new InvalidOperationException("the app crashed on purpose");
+            case "crash-pool":
+                // An unhandled exception on a thread-pool thread, while this thread waits: the runtime ends the process.
+                ThreadPool.QueueUserWorkItem(_ => throw new InvalidOperationException("a pool thread crashed on purpose"));
+                Thread.Sleep(TimeSpan.FromMinutes(1));
+                return 3;
             default:
                 return 0;
         }

@@ -213,12 +213,19 @@ public sealed class MemTrackerTests : IDisposable
     public void StacksThatDifferOnlyBelowTheDepthAreOneTraceWithTheLongestTotal()
     {
         MemTracker.Start(1);
-        var held = new List<byte[][]> { AllocateAfterRecursion(0) };
+
+        // On a thread of its own: the test runner's stack can come near the runtime's 100 frames per stack, which would
+        // cut the deeper stacks to the same length.
+        var held = new List<byte[][]>();
+        OnFreshThread(() => held.Add(AllocateAfterRecursion(0)));
         int shallow = ArraysTrace(MemTracker.TakeSnapshot()).Traceback.TotalFrames;
-        for (int extra = 1; extra <= 5; extra++)
+        OnFreshThread(() =>
         {
-            held.Add(AllocateAfterRecursion(extra));
-        }
+            for (int extra = 1; extra <= 5; extra++)
+            {
+                held.Add(AllocateAfterRecursion(extra));
+            }
+        });
 
         Snapshot snapshot = MemTracker.TakeSnapshot();
         GC.KeepAlive(held);
@@ -229,6 +236,13 @@ public sealed class MemTrackerTests : IDisposable
 
         static Trace ArraysTrace(Snapshot snapshot) =>
             Assert.Single(snapshot.Traces, t => t.TypeName == "System.Byte[]" && t.Traceback[0].LineNumber == Workloads.ArraysLine);
+    }
+
+    private static void OnFreshThread(Action work)
+    {
+        var thread = new Thread(() => work());
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the allocating thread did not finish");
     }
 
     /// <summary>Calls <see cref="Workloads.Arrays"/> (10 arrays of 1 MiB, each sampled almost surely) <paramref name="extra"/> calls deeper.</summary>

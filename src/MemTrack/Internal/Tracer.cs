@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MemTrack.Internal.Analysis;
 using MemTrack.Internal.Decoding;
@@ -48,6 +49,10 @@ internal sealed class Tracer : IDisposable
     private long _samples;
     private long _lastMemoryUpdate;
     private TraceLog? _log;
+    private DateTimeOffset? _lastSampleAt;
+
+    /// <summary>Tests: a pause per allocation sample on the reader thread, so that a busy process leaves the reader behind.</summary>
+    internal TimeSpan SlowReaderForTests { get; set; }
 
     /// <param name="options">What to trace.</param>
     /// <param name="trimThreshold">TraceLog call-stack entries kept before its live tables are trimmed.</param>
@@ -197,6 +202,37 @@ internal sealed class Tracer : IDisposable
         long exact = AllocatedBytes;
         var takenAt = DateTimeOffset.Now;
         return Run(() => BuildReportSnapshot(exact, takenAt), timeout);
+    }
+
+    /// <summary>
+    /// The report snapshot of a process that is ending (an unhandled exception) while the session still runs: at a
+    /// barrier if the reader catches up within a third of <paramref name="timeout"/>, else of what the reader has read
+    /// by then, which the report says (threads that keep allocating can keep a reader behind for seconds).
+    /// </summary>
+    public (Snapshot Snapshot, TracerFacts Facts) TakeEndingSnapshot(TimeSpan timeout)
+    {
+        if (_session is not { } session)
+        {
+            return TakeReportSnapshot(timeout);
+        }
+
+        long exact = AllocatedBytes;
+        var takenAt = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return session.RunOnReader(() => BuildReportSnapshot(exact, takenAt), timeout / 3);
+        }
+        catch (MemTrackException) when (!session.WaitForEnd(TimeSpan.Zero))
+        {
+            return session.RunOnReaderNow(
+                () =>
+                {
+                    (Snapshot snapshot, TracerFacts facts) = BuildReportSnapshot(exact, takenAt);
+                    return (snapshot, facts with { ReadUpTo = _lastSampleAt });
+                },
+                timeout - clock.Elapsed);
+        }
     }
 
     /// <summary>
@@ -398,7 +434,14 @@ internal sealed class Tracer : IDisposable
         _log = log;
         source.Clr.AddCallbackForEvents(Guarded<AllocationSampledTraceData>(data =>
         {
+            _session?.RunUrgentRequest();
+            if (SlowReaderForTests > TimeSpan.Zero)
+            {
+                Thread.Sleep(SlowReaderForTests);
+            }
+
             _samples++;
+            _lastSampleAt = data.TimeStamp;
             _decoder.OnAllocation(data, log, ownThread);
             if (log.CallStacks.Count > _trimThreshold)
             {

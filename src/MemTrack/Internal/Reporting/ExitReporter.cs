@@ -78,7 +78,7 @@ internal static class ExitReporter
 
     private static void Write(Tracer tracer, ExitReportOptions options, bool sessionEnding, TimeSpan snapshotTimeout)
     {
-        (Snapshot snapshot, TracerFacts facts) = sessionEnding ? tracer.TakeFinalSnapshot(snapshotTimeout) : tracer.TakeReportSnapshot(snapshotTimeout);
+        (Snapshot snapshot, TracerFacts facts) = sessionEnding ? tracer.TakeFinalSnapshot(snapshotTimeout) : tracer.TakeEndingSnapshot(snapshotTimeout);
         var text = new StringWriter(CultureInfo.InvariantCulture);
         SnapshotReport.Write(text, snapshot, options.Top, options.TracebackFrames, facts);
         if (options.SnapshotPath is not null)

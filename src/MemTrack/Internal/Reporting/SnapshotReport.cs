@@ -61,6 +61,12 @@ internal static class SnapshotReport
             writer.WriteLine(failed);
         }
 
+        if (tracer?.ReadUpTo is { } readUpTo)
+        {
+            writer.WriteLine(Invariant(
+                $"WARNING: the process ended while the tracer's reader was behind; this report holds the samples read up to {readUpTo:HH:mm:ss.fff}, later ones are missing."));
+        }
+
         if (SnapshotWarnings.InliningNote(snapshot) is { } note)
         {
             writer.WriteLine(note + ".");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using MemTrack.Internal.Decoding;
 using MemTrack.Internal.Diagnostics;
@@ -47,6 +48,7 @@ internal sealed class TracingSession : IDisposable
     /// </summary>
     private static long s_nextBarrierId;
     private volatile Exception? _failure;
+    private ReaderRequest? _urgent;
     private volatile bool _stopping;
 
     /// <summary>Whether <see cref="Stop"/> has been called: requests now fail with a <see cref="MemTrackException"/>.</summary>
@@ -171,6 +173,43 @@ internal sealed class TracingSession : IDisposable
         }
 
         return (T)request.Result!;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the reader thread at its next event, whatever it has read so far (no barrier:
+    /// events written before the call may still be unread), and returns its result. For the exit report of a crashing
+    /// process whose reader is behind: a report of what was read beats none. The reader runs it at its next allocation
+    /// sample or barrier; a barrier is written, so an idle reader gets one.
+    /// </summary>
+    /// <exception cref="MemTrackException">The reader did not run it within <paramref name="timeout"/>, or it has ended.</exception>
+    public T RunOnReaderNow<T>(Func<T> work, TimeSpan timeout)
+    {
+        ThrowIfEnded();
+        var request = new ReaderRequest(0, () => work());
+        Volatile.Write(ref _urgent, request);
+        MemTrackEventSource.Log.Barrier(Interlocked.Increment(ref s_nextBarrierId));
+        if (!request.Done.Wait(timeout))
+        {
+            _ = Interlocked.CompareExchange(ref _urgent, null, request);
+            ThrowIfEnded();
+            throw new MemTrackException(string.Create(CultureInfo.InvariantCulture, $"The tracer's reader did not answer within {timeout.TotalSeconds:0.###} s."));
+        }
+
+        if (request.Error is not null)
+        {
+            throw request.Error as MemTrackException ?? new MemTrackException("The tracer failed: " + request.Error.Message, request.Error);
+        }
+
+        return (T)request.Result!;
+    }
+
+    /// <summary>Runs the pending <see cref="RunOnReaderNow"/> request, if any. Called on the reader thread by the frequent event handlers.</summary>
+    public void RunUrgentRequest()
+    {
+        if (Volatile.Read(ref _urgent) is { } request && Interlocked.CompareExchange(ref _urgent, null, request) == request)
+        {
+            request.Run();
+        }
     }
 
     /// <summary>
@@ -417,6 +456,7 @@ internal sealed class TracingSession : IDisposable
 
     private void OnUnhandledEvent(TraceEvent data)
     {
+        RunUrgentRequest();
         long barrier;
         try
         {
@@ -470,6 +510,8 @@ internal sealed class TracingSession : IDisposable
             pending = [.. _pending];
             _pending.Clear();
         }
+
+        Interlocked.Exchange(ref _urgent, null)?.Fail(error);
 
         foreach (ReaderRequest request in pending)
         {

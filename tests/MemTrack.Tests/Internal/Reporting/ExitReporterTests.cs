@@ -53,6 +53,32 @@ public sealed class ExitReporterTests
     }
 
     [Fact]
+    public void A_crashing_process_whose_reader_is_far_behind_gets_the_report_of_what_was_read_and_it_says_so()
+    {
+        MemTracker.Stop();
+        using var tracer = new Tracer(new MemTrackerOptions { Depth = 10, TrackLiveObjects = false }) { SlowReaderForTests = TimeSpan.FromMilliseconds(5) };
+        using (var noise = new BackgroundAllocator())
+        {
+            // About 300 MB of strings: some 3,000 samples, 15 s of work for a reader that takes 5 ms each.
+            noise.WaitUntilRunning();
+            long mark = noise.Allocations;
+            while (noise.Allocations < 2_000_000)
+            {
+                mark = noise.WaitForMore(mark);
+            }
+
+            var writer = new StringWriter();
+            (bool written, string errors) = RunCapturingErrors(() => ExitReporter.Run(tracer, new ExitReportOptions { Writer = writer, Timeout = TimeSpan.FromSeconds(2) }, sessionEnding: false));
+
+            Assert.True(written, errors); // within its 2 s timeout
+            Assert.Contains("WARNING: the process ended while the tracer's reader was behind", writer.ToString(), StringComparison.Ordinal);
+            Assert.StartsWith("MemTrack report of ", writer.ToString(), StringComparison.Ordinal);
+        }
+
+        tracer.SlowReaderForTests = TimeSpan.Zero;
+    }
+
+    [Fact]
     public async Task TheReportGoesThroughAPipeAndTheSnapshotIntoADeviceWithoutReplacingEither()
     {
         MemTracker.Stop();
