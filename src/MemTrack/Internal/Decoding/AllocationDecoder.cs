@@ -134,6 +134,11 @@ internal sealed class AllocationDecoder(
         // Only framework frames: keep them rather than lose the stack.
         int first = hideFrameworkFrames && firstUserFrame < _scratch.Count ? firstUserFrame : 0;
 
+        // MemTrack's own frames below the user's (the wrapper an assertion calls the user's action through) are never
+        // shown: the stack reads as the user's code calling the user's code.
+        _scratch.RemoveAll(frameId => frames.IsTracer(frameId));
+        first = Math.Min(first, _scratch.Count);
+
         int total = _scratch.Count - first;
         int kept = Math.Min(total, depth);
         int[] ids = new int[kept];
