@@ -8,6 +8,7 @@ namespace MemTrack.StartupHook.Tests;
 /// after its exit call, however it ends, and writes its report. The app prints the timestamp of its exit call; the exit
 /// time runs from there to the moment this process sees it gone. MEMTRACK_EXIT_RUNS repeats each case.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ExitTimingTests(ITestOutputHelper output) : IDisposable
 {
     // A hang guard; the figures are in docs/reliability.md.

@@ -12,6 +12,7 @@ namespace MemTrack.Tests;
 /// to the moment this process sees it gone (docs/reliability.md has the figures). MEMTRACK_EXIT_RUNS repeats
 /// each case.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ExitTimingTests(ITestOutputHelper output) : IDisposable
 {
     // A hang guard: the exit of a traced process takes 0.1 to 2 s at the exit report's default timeout (2 s).

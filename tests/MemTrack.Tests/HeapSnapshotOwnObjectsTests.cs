@@ -20,6 +20,7 @@ public sealed class HeapSnapshotOwnObjectsTests : IDisposable
         MemTracker.Stop();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void CapturesInARowWithTheTracerRunningShowOnlyTheUsersGrowth()
     {

@@ -143,6 +143,7 @@ public sealed class HeapSnapshotTests : IDisposable
         Assert.Contains(strings, s => s.EndsWith("." + nameof(s_cache), StringComparison.Ordinal));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AllocationSitesJoinATypeToWhereItsObjectsWereAllocatedAndWhatHoldsThem()
     {
@@ -174,6 +175,7 @@ public sealed class HeapSnapshotTests : IDisposable
         Assert.Contains("MemTracker", Assert.Throws<InvalidOperationException>(() => heap.AllocationSites(typeof(Leaky))).Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void CapturesWhileTheTracerRunsAndTheTracerCarriesOn()
     {

@@ -12,6 +12,7 @@ public sealed class ListeningEndpointTests(ITestOutputHelper output) : IDisposab
 {
     public void Dispose() => MemTracker.Stop();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TracingAndHeapCapturesOpenNoNewListeningEndpoint()
     {

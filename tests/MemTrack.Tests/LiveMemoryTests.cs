@@ -13,6 +13,7 @@ public sealed class LiveMemoryTests : IDisposable
 
     public void Dispose() => MemTracker.Stop();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ReferencedObjectsStayLiveThroughEveryKindOfGcAndDroppedOnesDie()
     {
@@ -98,6 +99,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Equal(leak.SampleCount, leak.LiveSampleCount);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TracedMemoryFollowsLiveMemoryUpAndDownAndResetPeakWorks()
     {
@@ -128,6 +130,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.True(reset.Peak >= reset.Current);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ObjectsDyingInABackgroundGcAreFoundDead()
     {
@@ -170,6 +173,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Equal(0, Site(snapshot, LiveWorkloads.LargeLine).LiveSampleCount);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void KeptLargeArraysAmongLargeGarbageAllStayLive()
     {
@@ -185,6 +189,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Equal(kept.SampleCount, kept.LiveSampleCount);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -215,6 +220,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Equal(0, churn.LiveSampleCount);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ClearTracesForgetsTrackedObjects()
     {
@@ -255,6 +261,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => MemTracker.TakeSnapshot(collect: true));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("workstation, concurrent, regions", "")]
     [InlineData("server", "DOTNET_gcServer=1")]
@@ -285,6 +292,7 @@ public sealed class LiveMemoryTests : IDisposable
         Assert.Equal(0, Fact("lost-events"));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("workstation", "")]
     [InlineData("server", "DOTNET_gcServer=1")]

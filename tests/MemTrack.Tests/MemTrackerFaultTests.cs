@@ -82,6 +82,7 @@ public sealed partial class MemTrackerFaultTests : IDisposable
         }
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

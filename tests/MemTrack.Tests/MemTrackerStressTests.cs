@@ -11,6 +11,7 @@ namespace MemTrack.Tests;
 /// The public tracer API called from many threads at once while 8 threads allocate at full speed. The CI run lasts
 /// 15 s; MEMTRACK_STRESS_SECONDS sets another length. Figures of a run are written to the test output.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(TracerCollection.Name)]
 public sealed class MemTrackerStressTests(ITestOutputHelper output) : IDisposable
 {

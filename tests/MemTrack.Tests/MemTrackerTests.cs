@@ -40,6 +40,7 @@ public sealed class MemTrackerTests : IDisposable
         Assert.Equal(3, MemTracker.TracebackLimit);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheAppsStartReplacesTheStartupHooksTracerKeepingItsExitReportAndAStartAgainIsANoOp()
     {
@@ -104,6 +105,7 @@ public sealed class MemTrackerTests : IDisposable
         MemTracker.ClearTraces(); // harmless when off
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void SeedWorkloadEstimateIsWithinTenPercentOfExactAndKeepsTheWholeChain()
     {
@@ -157,6 +159,7 @@ public sealed class MemTrackerTests : IDisposable
         Assert.InRange(arrays.Sum(t => (double)t.Size), 78.0 * (1 << 20), 82.0 * (1 << 20));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void FrameworkFramesAreHiddenFromTheTopSoTheCallerIsCharged()
     {
@@ -261,6 +264,7 @@ public sealed class MemTrackerTests : IDisposable
         Assert.True(holding > first, $"tracer memory {first} B right after Start, {holding} B with 1,000 more tracked objects");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TracerOwnAllocationsNeverAppear()
     {
@@ -280,6 +284,7 @@ public sealed class MemTrackerTests : IDisposable
         Assert.True(MemTracker.GetTracerMemory() > 0);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ClearTracesForgetsEarlierSitesAndRestartsTheExactCounter()
     {

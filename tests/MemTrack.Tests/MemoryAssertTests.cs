@@ -45,6 +45,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.Contains(nameof(A_failing_assertion_lists_only_its_own_threads_sites_while_another_thread_allocates), error.Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_failing_assertion_probes_with_a_tracer_of_its_own_and_leaves_the_users_alone()
     {
@@ -129,6 +130,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.True(initialized, "the action never ran");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheProbeUsesARunningTracerAndLeavesItRunning()
     {
@@ -151,6 +153,7 @@ public sealed class MemoryAssertTests : IDisposable
         await MemoryAssert.AllocatesAtMostAsync((1 << 20) + 64 * 1024, HopAndAllocateAsync, iterations: 10);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AStaticListThatGrowsEachIterationFailsNoLeaksAndTheMessageNamesTheField()
     {
@@ -165,6 +168,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.Contains("Path to root of " + typeof(LeakItem).FullName, failure.Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AListOfIntsThatGrowsFailsNoLeaksThroughItsArray()
     {
@@ -186,6 +190,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.Single(s_cache);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AListCapturedByTheActionLeaksThroughTheCodeUnderTest()
     {
@@ -195,6 +200,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.Contains("the code under test (its closure or instance): +43 objects", failure.Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AnEventSubscriptionThatIsNeverRemovedLeaks()
     {
@@ -204,6 +210,7 @@ public sealed class MemoryAssertTests : IDisposable
         Changed = null;
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void OtherThreadsChurningMeanwhileDoNotMakeALeak()
     {
@@ -221,6 +228,7 @@ public sealed class MemoryAssertTests : IDisposable
         Assert.True(mark > start + 1, $"the background thread did not allocate during the check: {start} -> {mark}");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AnAllowanceToleratesAKnownNumberOfObjects()
     {

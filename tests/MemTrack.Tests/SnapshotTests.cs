@@ -74,6 +74,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => after.CompareTo(null!, KeyType.LineNo));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void FilterTracesKeepsOnlyWhatTheFiltersSay()
     {

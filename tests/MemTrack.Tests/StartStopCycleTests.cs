@@ -12,6 +12,7 @@ namespace MemTrack.Tests;
 /// time, so a cycle that leaked a session would make a later Start fail. MEMTRACK_STRESS_CYCLES=1000 runs the long
 /// version; the figures are written to the test output.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(TracerCollection.Name)]
 public sealed class StartStopCycleTests(ITestOutputHelper output) : IDisposable
 {

@@ -13,6 +13,7 @@ public sealed class TracerFaultTests
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AnEventTheDecoderCannotReadIsCountedAndSkippedAndTracingGoesOn()
     {
@@ -54,6 +55,7 @@ public sealed class TracerFaultTests
         GC.KeepAlive(more);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AReaderThatFallsBehindLosesEventsAndEverySnapshotAndReportSaysSo()
     {
@@ -107,6 +109,7 @@ public sealed class TracerFaultTests
         Assert.Contains("events were lost", exitReport.ToString(), StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false, MemTrackDiagnostics.ReaderFailedId)]
     [InlineData(true, MemTrackDiagnostics.SessionEndedId)]
@@ -139,6 +142,7 @@ public sealed class TracerFaultTests
         Assert.True(clock.Elapsed < Prompt, $"Stop took {clock.Elapsed}");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheEndOfTheSessionAtProcessExitIsNoFailure()
     {

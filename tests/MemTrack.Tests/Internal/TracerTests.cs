@@ -6,6 +6,7 @@ namespace MemTrack.Tests.Internal;
 [Collection(TracerCollection.Name)]
 public sealed class TracerTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void TrimmingTraceLogTablesKeepsStatisticsRight()
     {

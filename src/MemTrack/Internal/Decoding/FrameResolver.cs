@@ -49,8 +49,6 @@ internal sealed class FrameResolver : IDisposable
 
     public MethodMap Methods { get; } = new();
 
-    public int FrameCount => _frames.Count;
-
     public Frame GetFrame(int frameId) => _frames[frameId];
 
     public bool IsFramework(int frameId) => _kinds[frameId].Framework;

@@ -22,7 +22,7 @@ internal static class SessionProviders
     /// Live tracking: GCStart/GCEnd (GC) and the generation ranges, surviving and moved ranges of every GC
     /// (GCHeapSurvivalAndMovement). EventPipe takes one level per provider (a second entry for the same provider is
     /// ignored), so GC runs at Verbose with the rest; measured on .NET 10, the runtime then sends no GCAllocationTick
-    /// events while AllocationSampling is on (docs/notes.md). The runtime sends these GC events without stacks.
+    /// events while AllocationSampling is on (docs/how-it-works.md, "Live memory"). The runtime sends these GC events without stacks.
     /// </summary>
     public const ClrTraceEventParser.Keywords LivenessKeywords =
         ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapSurvivalAndMovement;

@@ -77,9 +77,6 @@ internal sealed class TracingSession : IDisposable
     /// </summary>
     public long LostEvents => _eventPipeSource?.EventsLost ?? 0;
 
-    /// <summary>Why the reader stopped early, if it did.</summary>
-    public Exception? Failure => _failure;
-
     /// <summary>
     /// Waits until the reader has read the end of the stream (the runtime ends every session when it shuts down,
     /// before exit handlers run); returns false after <paramref name="timeout"/>. Once it returns true the reader is
@@ -213,19 +210,6 @@ internal sealed class TracingSession : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the reader thread after every event written before this call has been
-    /// processed, and waits for it.
-    /// </summary>
-    public void RunOnReader(Action work, TimeSpan timeout) =>
-        RunOnReader<object?>(
-            () =>
-            {
-                work();
-                return null;
-            },
-            timeout);
-
-    /// <summary>
     /// Queues <paramref name="work"/> to run on the reader thread after every event written before this call,
     /// without waiting for it. Returns the id of its barrier. If the runtime drops that barrier event, the work runs
     /// at the next barrier that gets through.
@@ -343,7 +327,7 @@ internal sealed class TracingSession : IDisposable
         }
         catch (Exception ex)
         {
-            // Reported through Failure, to waiting callers and to the tracer's health; never thrown at the application.
+            // Reported to waiting callers and to the tracer's health; never thrown at the application.
             // An error of the stream at process exit (the runtime ends the session) is the expected end, not a failure.
             if (!_stopping && !_endExpected.IsSet)
             {

@@ -51,6 +51,7 @@ public sealed class AllocatedTypeNamesTests
         Assert.All(firstTypes, name => Assert.StartsWith(Self + "+First+", name, StringComparison.Ordinal));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void After_a_collectible_assembly_loads_new_types_keep_the_runtimes_name()
     {

@@ -153,6 +153,7 @@ public sealed class ReadyToRunImageTests
         Assert.True(checkedHandlers > 1_000, $"{checkedHandlers} handlers");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task FramesOfReadyToRunCodeResolveToTheMethodsTheRuntimeReports()
     {

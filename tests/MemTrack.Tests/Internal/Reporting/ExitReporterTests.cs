@@ -52,6 +52,7 @@ public sealed class ExitReporterTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_crashing_process_whose_reader_is_far_behind_gets_the_report_of_what_was_read_and_it_says_so()
     {
@@ -78,6 +79,7 @@ public sealed class ExitReporterTests
         tracer.SlowReaderForTests = TimeSpan.Zero;
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TheReportGoesThroughAPipeAndTheSnapshotIntoADeviceWithoutReplacingEither()
     {

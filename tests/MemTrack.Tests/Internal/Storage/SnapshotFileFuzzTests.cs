@@ -17,6 +17,7 @@ namespace MemTrack.Tests.Internal.Storage;
 /// because the file names it. The CI run checks 10,000 files with a fixed seed; MEMTRACK_FUZZ_ITERATIONS and
 /// MEMTRACK_FUZZ_SEED run others (docs/reliability.md has the figures of a long run).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SnapshotFileFuzzTests(ITestOutputHelper output) : IDisposable
 {
     // Bounds far above what the format allows (see Allocation_per_file_is_bounded_by_the_file_size): a count read from

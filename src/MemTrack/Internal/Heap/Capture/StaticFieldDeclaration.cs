@@ -8,9 +8,8 @@ namespace MemTrack.Internal.Heap.Capture;
 /// <param name="name">The field's name.</param>
 /// <param name="fieldType">The declared field type's heap name; type parameters as <c>!0</c>, <c>!1</c>.</param>
 /// <param name="token">The field's metadata token.</param>
-/// <param name="inGenericType">Declared by a generic type definition (or a type nested in one).</param>
 /// <param name="isThreadStatic">Marked <c>[ThreadStatic]</c>.</param>
-internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string declaringType, string name, string fieldType, int token, bool inGenericType, bool isThreadStatic)
+internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string declaringType, string name, string fieldType, int token, bool isThreadStatic)
 {
     private StrongBox<ResolvedField?>? _resolved;
 
@@ -22,12 +21,7 @@ internal sealed class StaticFieldDeclaration(StaticFieldIndex index, string decl
 
     public string FieldType { get; } = fieldType;
 
-    public bool InGenericType { get; } = inGenericType;
-
     public bool IsThreadStatic { get; } = isThreadStatic;
-
-    /// <summary>Declared outside the runtime's shared framework and outside MemTrack: the user's code.</summary>
-    public bool IsUser => !Index.IsFramework && !Index.IsOwnAssembly;
 
     /// <summary>
     /// The field and its type through reflection (which loads its declaring type and its field type, without running

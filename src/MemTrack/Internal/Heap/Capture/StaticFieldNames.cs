@@ -203,7 +203,7 @@ internal static class StaticFieldNames
 
                 string name = reader.GetString(field.Name);
                 bool isThreadStatic = IsThreadStatic(reader, field);
-                var declaration = new StaticFieldDeclaration(index, declaringType, name, fieldType, MetadataTokens.GetToken(fieldHandle), inGenericType.Value, isThreadStatic);
+                var declaration = new StaticFieldDeclaration(index, declaringType, name, fieldType, MetadataTokens.GetToken(fieldHandle), isThreadStatic);
                 if (!index.Fields.TryGetValue(name, out List<StaticFieldDeclaration>? list))
                 {
                     list = [];

@@ -54,8 +54,8 @@ public sealed class RuntimeStaticRootsTests
         // List<T>.s_emptyArray (a T[]) is in the table for every T in use; a user's generic static T[] is no better a guess.
         var framework = new StaticFieldIndex(typeof(object).Assembly, isOwnAssembly: false, isFramework: true);
         var user = new StaticFieldIndex(typeof(RuntimeStaticRootsTests).Assembly, isOwnAssembly: false, isFramework: false);
-        framework.GenericFields.Add(new StaticFieldDeclaration(framework, "System.Collections.Generic.List`1", "s_emptyArray", "!0[]", 0, inGenericType: true, isThreadStatic: false));
-        user.GenericFields.Add(new StaticFieldDeclaration(user, "Ns.MyPool`1", "s_items", "!0[]", 0, inGenericType: true, isThreadStatic: false));
+        framework.GenericFields.Add(new StaticFieldDeclaration(framework, "System.Collections.Generic.List`1", "s_emptyArray", "!0[]", 0, isThreadStatic: false));
+        user.GenericFields.Add(new StaticFieldDeclaration(user, "Ns.MyPool`1", "s_items", "!0[]", 0, isThreadStatic: false));
         (Builder g, int orders) = Table("Ns.Order[]");
 
         HeapGraph named = RuntimeStaticRoots.Name(g.Build(), [framework, user], NoTypes);
@@ -69,7 +69,7 @@ public sealed class RuntimeStaticRootsTests
     public void A_generic_static_is_named_by_an_instantiation_built_from_names()
     {
         var user = new StaticFieldIndex(typeof(RuntimeStaticRootsTests).Assembly, isOwnAssembly: false, isFramework: false);
-        user.GenericFields.Add(new StaticFieldDeclaration(user, "Ns.Outer`1+Registry`1", "s_items", "System.Collections.Generic.Dictionary`2[!0,!1]", 0, inGenericType: true, isThreadStatic: false));
+        user.GenericFields.Add(new StaticFieldDeclaration(user, "Ns.Outer`1+Registry`1", "s_items", "System.Collections.Generic.Dictionary`2[!0,!1]", 0, isThreadStatic: false));
         (Builder g, int dictionary) = Table("System.Collections.Generic.Dictionary`2[Ns.Key,Ns.Value]");
 
         HeapGraph named = RuntimeStaticRoots.Name(g.Build(), [user], NoTypes);
@@ -147,7 +147,7 @@ public sealed class RuntimeStaticRootsTests
         var index = new StaticFieldIndex(typeof(RuntimeStaticRootsTests).Assembly, isOwnAssembly: false, isFramework: false);
         foreach ((string declaringType, string name, string fieldType) in fields)
         {
-            index.ThreadStaticFields.Add(new StaticFieldDeclaration(index, declaringType, name, fieldType, 0, inGenericType: false, isThreadStatic: true));
+            index.ThreadStaticFields.Add(new StaticFieldDeclaration(index, declaringType, name, fieldType, 0, isThreadStatic: true));
         }
 
         return index;

@@ -93,7 +93,7 @@ public sealed class StaticFieldNamesTests
     }
 
     private static (string, StaticFieldDeclaration) Declaration(StaticFieldIndex index, string declaringType) =>
-        (declaringType, new StaticFieldDeclaration(index, declaringType, "Instance", "System.Object", 0, inGenericType: false, isThreadStatic: false));
+        (declaringType, new StaticFieldDeclaration(index, declaringType, "Instance", "System.Object", 0, isThreadStatic: false));
 
     private static class InterfaceTyped
     {

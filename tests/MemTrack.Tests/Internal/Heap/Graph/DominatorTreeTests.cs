@@ -273,6 +273,7 @@ public sealed class DominatorTreeTests
         Assert.True(clock.Elapsed < NearLinearBound, clock.Elapsed.ToString());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_million_object_random_graph_gives_a_consistent_tree()
     {
