@@ -79,7 +79,7 @@ public sealed class MemoryAssertionSamples : IDisposable
         }
 
         // Sampled estimates per source line, with their uncertainty.
-        var serviceLines = trace.CompareToStart(KeyType.LineNo, MemoryKind.Allocated)
+        var serviceLines = trace.CompareToStart(KeyType.LineNo, kind: MemoryKind.Allocated)
             .Where(line => line.Traceback.Count > 0 && line.Traceback[0].FileName?.EndsWith("OrderService.cs", StringComparison.Ordinal) == true)
             .ToList();
         Assert.NotEmpty(serviceLines);

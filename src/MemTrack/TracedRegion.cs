@@ -9,7 +9,7 @@ namespace MemTrack;
 /// <code>
 /// using var trace = MemTracker.Trace(depth: 10);
 /// service.HandleRequests(1000);
-/// StatisticDiff top = trace.CompareToStart(KeyType.LineNo, MemoryKind.Allocated)[0];
+/// StatisticDiff top = trace.CompareToStart(KeyType.LineNo, kind: MemoryKind.Allocated)[0];
 /// Assert.True(top.SizeDiff &lt; 1 &lt;&lt; 20, top.ToString());
 /// </code>
 /// </example>
@@ -62,12 +62,12 @@ public sealed class TracedRegion : IDisposable
     /// <see cref="MemoryKind.Live"/> (the default), how much more each site holds alive, after a full collection.
     /// </summary>
     /// <param name="keyType">What to group by.</param>
-    /// <param name="kind">Live (default) or allocated memory.</param>
     /// <param name="cumulative">See <see cref="Snapshot.Statistics"/>. Default false.</param>
+    /// <param name="kind">Live (default) or allocated memory.</param>
     /// <returns>The differences, largest first.</returns>
     /// <exception cref="ObjectDisposedException">The region has ended.</exception>
     /// <exception cref="InvalidOperationException">The tracer was stopped meanwhile, or runs without live tracking and <paramref name="kind"/> is Live.</exception>
-    public IReadOnlyList<StatisticDiff> CompareToStart(KeyType keyType, MemoryKind kind = MemoryKind.Live, bool cumulative = false) =>
+    public IReadOnlyList<StatisticDiff> CompareToStart(KeyType keyType, bool cumulative = false, MemoryKind kind = MemoryKind.Live) =>
         TakeSnapshot(collect: kind == MemoryKind.Live).CompareTo(Start, keyType, cumulative, kind);
 
     /// <summary>Ends the region; stops the tracer if the region started it. Later calls do nothing.</summary>

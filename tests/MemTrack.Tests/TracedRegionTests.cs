@@ -28,7 +28,7 @@ public sealed class TracedRegionTests : IDisposable
                 Churn();
             }
 
-            StatisticDiff top = trace.CompareToStart(KeyType.LineNo, MemoryKind.Allocated)[0];
+            StatisticDiff top = trace.CompareToStart(KeyType.LineNo, kind: MemoryKind.Allocated)[0];
             Assert.Contains("TracedRegionTests.cs", top.Traceback[0].FileName, StringComparison.Ordinal);
             long exact = 2000L * ((8 * 1024) + 24);
             Assert.InRange(exact, top.SizeDiff - (2 * top.SizeDiffMargin), top.SizeDiff + (2 * top.SizeDiffMargin));
