@@ -29,7 +29,11 @@ public sealed record ExitReportOptions
     /// </summary>
     public string? Path { get; init; }
 
-    /// <summary>Writer the report goes to when <see cref="Path"/> is null. Default null: the standard error stream.</summary>
+    /// <summary>
+    /// Writer the report goes to when <see cref="Path"/> is null. Default null: the standard error stream. Options
+    /// compare it by reference: the same writer is the same destination, another one is another (so
+    /// <see cref="MemTracker.Start(MemTrackerOptions)"/> with an equal-looking report to another writer is other options).
+    /// </summary>
     public TextWriter? Writer { get; init; }
 
     /// <summary>

@@ -1,6 +1,9 @@
 namespace MemTrack;
 
-/// <summary>Settings for <see cref="MemoryAssert.NoLeaks(Action, LeakCheckOptions)"/>. Two options objects with equal values are equal.</summary>
+/// <summary>
+/// Settings for <see cref="MemoryAssert.NoLeaks(Action, LeakCheckOptions)"/>. Two options objects with equal values are
+/// equal; <see cref="IgnoredTypes"/> are equal when they hold the same names, in any order and any collection.
+/// </summary>
 public sealed record LeakCheckOptions
 {
     /// <summary>
@@ -28,6 +31,30 @@ public sealed record LeakCheckOptions
 
     /// <summary>Options of each heap capture. Default <see cref="HeapCaptureOptions"/>' defaults.</summary>
     public HeapCaptureOptions Capture { get; init; } = new();
+
+    /// <inheritdoc />
+    public bool Equals(LeakCheckOptions? other) =>
+        other is not null
+        && Iterations == other.Iterations
+        && WarmupIterations == other.WarmupIterations
+        && AllowedObjects == other.AllowedObjects
+        && AllowedBytes == other.AllowedBytes
+        && Capture == other.Capture
+        && (ReferenceEquals(IgnoredTypes, other.IgnoredTypes)
+            || (IgnoredTypes is not null && other.IgnoredTypes is not null
+                && new HashSet<string>(IgnoredTypes, StringComparer.Ordinal).SetEquals(other.IgnoredTypes)));
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        int names = 0;
+        foreach (string name in IgnoredTypes?.Distinct(StringComparer.Ordinal) ?? [])
+        {
+            names ^= StringComparer.Ordinal.GetHashCode(name);
+        }
+
+        return HashCode.Combine(Iterations, WarmupIterations, AllowedObjects, AllowedBytes, Capture, names);
+    }
 
     /// <summary>Checks the values and throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the bad one.</summary>
     internal void Validate()

@@ -201,6 +201,23 @@ public sealed class MemTrackerTests : IDisposable
     }
 
     [Fact]
+    public void A_second_Start_with_equal_options_does_nothing_and_an_exit_report_to_another_writer_is_other_options()
+    {
+        using var writer = new StringWriter();
+        MemTracker.Start(new MemTrackerOptions { Depth = 2, ExitReport = new ExitReportOptions { Writer = writer, Top = 3 } });
+
+        // Equal values, the same writer: the same options, nothing happens.
+        MemTracker.Start(new MemTrackerOptions { Depth = 2, ExitReport = new ExitReportOptions { Writer = writer, Top = 3 } });
+
+        // Another writer is another destination: other options, refused while tracing.
+        using var other = new StringWriter();
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            MemTracker.Start(new MemTrackerOptions { Depth = 2, ExitReport = new ExitReportOptions { Writer = other, Top = 3 } }));
+        Assert.Contains("already tracing with other options", error.Message, StringComparison.Ordinal);
+        Assert.Same(writer, MemTracker.Options?.ExitReport?.Writer);
+    }
+
+    [Fact]
     public void DepthTruncatesButTotalFramesCountsTheWholeStack()
     {
         MemTracker.Start(1);
