@@ -456,8 +456,8 @@ internal sealed class Tracer : IDisposable
             source.Clr.GCAllocationTick += Guarded<GCAllocationTickTraceData>(_ => AllocationTicks++);
         }
 
-        source.Clr.MethodLoadVerbose += Guarded<MethodLoadUnloadVerboseTraceData>(data => TracingSession.AddMethod(_frames, data));
-        source.Clr.MethodILToNativeMap += Guarded<MethodILToNativeMapTraceData>(data => TracingSession.AddIlMap(_frames, data));
+        source.Clr.MethodLoadVerbose += Guarded<MethodLoadUnloadVerboseTraceData>(_frames.OnMethodLoad);
+        source.Clr.MethodILToNativeMap += Guarded<MethodILToNativeMapTraceData>(_frames.OnIlMap);
         source.Clr.LoaderModuleLoad += Guarded<ModuleLoadUnloadTraceData>(data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath));
         source.Clr.MethodMethodDetails += Guarded<MethodDetailsTraceData>(data => _frames.AddMethodDetails((ulong)data.MethodID, (ulong)data.TypeID));
         source.UnhandledEvents += Guarded<TraceEvent>(data =>

@@ -1,3 +1,5 @@
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
 namespace MemTrack.Internal.Decoding;
 
 /// <summary>
@@ -55,6 +57,29 @@ internal sealed class FrameResolver : IDisposable
 
     /// <summary>Whether the frame is MemTrack's own code: allocations made there are the tracer's, not the user's.</summary>
     public bool IsTracer(int frameId) => _kinds[frameId].Tracer;
+
+    /// <summary>A method's code was loaded (MethodLoadVerbose, or MethodDCStopVerbose at rundown): where it is, what it is.</summary>
+    public void OnMethodLoad(MethodLoadUnloadVerboseTraceData data)
+    {
+        string ns = data.MethodNamespace;
+        string name = string.IsNullOrEmpty(ns) ? data.MethodName : ns + "." + data.MethodName;
+        Methods.AddMethod(new MethodCode(data.MethodStartAddress, (uint)data.MethodSize, (ulong)data.MethodID, (ulong)data.ModuleID, data.MethodToken, name));
+    }
+
+    /// <summary>A method's IL-to-native map (MethodILToNativeMap, or its rundown twin).</summary>
+    public void OnIlMap(MethodILToNativeMapTraceData data)
+    {
+        int count = data.CountOfMapEntries;
+        var natives = new uint[count];
+        var ils = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            natives[i] = (uint)data.NativeOffset(i);
+            ils[i] = data.ILOffset(i);
+        }
+
+        Methods.AddIlMap((ulong)data.MethodID, natives, ils);
+    }
 
     /// <summary>Remembers a method's declaring type handle (MethodDetails), which names an inlined method of a generic type.</summary>
     public void AddMethodDetails(ulong methodId, ulong typeId) => _inlinees.AddDetails(methodId, typeId);

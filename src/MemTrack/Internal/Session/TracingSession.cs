@@ -399,8 +399,8 @@ internal sealed class TracingSession : IDisposable
             var source = new EventPipeEventSource(rundown.EventStream);
             var parser = new ClrRundownTraceEventParser(source);
             parser.LoaderModuleDCStop += data => _frames.AddModule((ulong)data.ModuleID, data.ModuleILPath);
-            parser.MethodILToNativeMapDCStop += data => AddIlMap(_frames, data);
-            parser.MethodDCStopVerbose += data => AddMethod(_frames, data);
+            parser.MethodILToNativeMapDCStop += _frames.OnIlMap;
+            parser.MethodDCStopVerbose += _frames.OnMethodLoad;
             Task stop = SessionConnection.StopInBackground(rundown);
             using var watchdog = new Timer(_ => SessionConnection.DisposeQuietly(rundown), null, RundownTimeout, Timeout.InfiniteTimeSpan);
             try
@@ -415,27 +415,6 @@ internal sealed class TracingSession : IDisposable
             _ = stop.Wait(RundownTimeout);
             source.Dispose();
         }
-    }
-
-    internal static void AddMethod(FrameResolver frames, MethodLoadUnloadVerboseTraceData data)
-    {
-        string ns = data.MethodNamespace;
-        string name = string.IsNullOrEmpty(ns) ? data.MethodName : ns + "." + data.MethodName;
-        frames.Methods.AddMethod(new MethodCode(data.MethodStartAddress, (uint)data.MethodSize, (ulong)data.MethodID, (ulong)data.ModuleID, data.MethodToken, name));
-    }
-
-    internal static void AddIlMap(FrameResolver frames, MethodILToNativeMapTraceData data)
-    {
-        int count = data.CountOfMapEntries;
-        var natives = new uint[count];
-        var ils = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            natives[i] = (uint)data.NativeOffset(i);
-            ils[i] = data.ILOffset(i);
-        }
-
-        frames.Methods.AddIlMap((ulong)data.MethodID, natives, ils);
     }
 
     private void OnUnhandledEvent(TraceEvent data)
