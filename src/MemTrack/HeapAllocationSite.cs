@@ -6,8 +6,10 @@ namespace MemTrack;
 
 /// <summary>
 /// Live objects of one type in a <see cref="HeapSnapshot"/> that were allocated at one traceback and are held by one
-/// root: "these Orders are held by OrderService.s_openOrders and were allocated at OrderService.cs:42". Counts and
-/// sizes are estimates from the tracer's live samples (see <see cref="SampleCount"/> and the margins).
+/// root: "these Orders are held by OrderService.s_openOrders and were allocated at OrderService.cs:42". The capture
+/// counts every object of the type under that root exactly; the sites under it share that count and size by their
+/// share of the tracer's live samples (a ratio estimator), so they add up to the exact figures, and a root with one
+/// site is exact. The margins are those of the share (0 for a single site).
 /// </summary>
 public sealed class HeapAllocationSite
 {

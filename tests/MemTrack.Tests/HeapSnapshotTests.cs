@@ -168,6 +168,24 @@ public sealed class HeapSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void AllocationSitesApportionTheExactCountOfTheirHolderSoTheyAddUpToIt()
+    {
+        MemTracker.Start(new MemTrackerOptions { Depth = 3 });
+        s_cache = new List<Leaky>(150_000);
+        AddLeaky(100_000);
+        AddLeakyElsewhere(50_000);
+        HeapSnapshot heap = HeapSnapshot.Capture();
+
+        HeapAllocationSite[] held = [.. heap.AllocationSites(typeof(Leaky)).Where(s => s.HeldBy.EndsWith("." + nameof(s_cache), StringComparison.Ordinal))];
+
+        // The capture counted 150,000 objects under that root: the sites' estimates share them out, rounding aside.
+        Assert.InRange(held.Sum(s => s.Count), 150_000 - held.Length, 150_000 + held.Length);
+        Assert.InRange(held.Sum(s => s.Size), heap.ObjectsOfType(LeakyName).Sum(o => o.Size) - held.Length, heap.ObjectsOfType(LeakyName).Sum(o => o.Size) + held.Length);
+        HeapAllocationSite first = Assert.Single(held, s => s.Traceback[0].Method.EndsWith(nameof(AddLeaky), StringComparison.Ordinal));
+        Assert.InRange(100_000, first.Count - (2 * first.CountMargin) - 1, first.Count + (2 * first.CountMargin) + 1);
+    }
+
+    [Fact]
     public void WithoutTheTracerACaptureHasNoAllocationSites()
     {
         HeapSnapshot heap = HeapSnapshot.Capture();
@@ -244,6 +262,14 @@ public sealed class HeapSnapshotTests : IDisposable
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddLeaky(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            s_cache!.Add(new Leaky(0));
+        }
+    }
+
+    private static void AddLeakyElsewhere(int count)
     {
         for (int i = 0; i < count; i++)
         {
