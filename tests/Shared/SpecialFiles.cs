@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace MemTrack.Tests.Shared;
@@ -40,17 +39,8 @@ internal static class SpecialFiles
 
     private static string Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(10_000), $"{program} did not finish");
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed (device nodes need root, as CI runs the tests): {error}");
-        return output.Result;
+        ChildResult result = ChildProcess.Run(program, arguments, timeout: TimeSpan.FromSeconds(10));
+        Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed (device nodes need root, as CI runs the tests): {result.StandardError}");
+        return result.StandardOutput;
     }
 }

@@ -49,14 +49,13 @@ internal sealed class Tracer : IDisposable
     private long _samples;
     private long _lastMemoryUpdate;
     private TraceLog? _log;
-    private DateTimeOffset? _lastSampleAt;
 
     /// <summary>Tests: a pause per allocation sample on the reader thread, so that a busy process leaves the reader behind.</summary>
     internal TimeSpan SlowReaderForTests { get; set; }
 
     /// <param name="options">What to trace.</param>
     /// <param name="trimThreshold">TraceLog call-stack entries kept before its live tables are trimmed.</param>
-    /// <param name="onlyThreadId">The OS thread id whose samples alone are kept (an assertion's probe); null: every thread.</param>
+    /// <param name="onlyThreadId">The OS thread id whose samples alone are kept (an assertion's allocation-site probe); null: every thread.</param>
     public Tracer(MemTrackerOptions options, int trimThreshold = DefaultTrimThreshold, int? onlyThreadId = null)
     {
         Options = options;
@@ -229,7 +228,7 @@ internal sealed class Tracer : IDisposable
                 () =>
                 {
                     (Snapshot snapshot, TracerFacts facts) = BuildReportSnapshot(exact, takenAt);
-                    return (snapshot, facts with { ReadUpTo = _lastSampleAt });
+                    return (snapshot, facts with { ReadUpTo = session.UrgentReadUpTo });
                 },
                 timeout - clock.Elapsed);
         }
@@ -434,14 +433,18 @@ internal sealed class Tracer : IDisposable
         _log = log;
         source.Clr.AddCallbackForEvents(Guarded<AllocationSampledTraceData>(data =>
         {
-            _session?.RunUrgentRequest();
+            if (_session is { HasUrgentRequest: true } session)
+            {
+                // The report of a process ending while the reader is behind: what was read up to this sample.
+                session.RunUrgentRequest(data);
+            }
+
             if (SlowReaderForTests > TimeSpan.Zero)
             {
                 Thread.Sleep(SlowReaderForTests);
             }
 
             _samples++;
-            _lastSampleAt = data.TimeStamp;
             _decoder.OnAllocation(data, log, ownThread);
             if (log.CallStacks.Count > _trimThreshold)
             {

@@ -45,14 +45,14 @@ internal static class AllocationSiteProbe
         {
             long runs = 0;
             var clock = Stopwatch.StartNew();
-            long start = AllocatedBytes(thisThread);
-            while (runs < minRuns || (AllocatedBytes(thisThread) - start < TargetBytes && clock.Elapsed < TimeLimit))
+            long start = AllocationScope.Read(kind);
+            while (runs < minRuns || (AllocationScope.Read(kind) - start < TargetBytes && clock.Elapsed < TimeLimit))
             {
                 await action().ConfigureAwait(true);
                 runs++;
             }
 
-            long allocated = AllocatedBytes(thisThread) - start;
+            long allocated = AllocationScope.Read(kind) - start;
             Snapshot? snapshot;
             try
             {
@@ -69,8 +69,6 @@ internal static class AllocationSiteProbe
 
     public static string Describe(Action action, int minRuns) =>
         AllocationMeasurement.Complete(DescribeAsync(AllocationMeasurement.Wrap(action), minRuns, AllocationScopeKind.CurrentThread));
-
-    private static long AllocatedBytes(bool thisThread) => thisThread ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true);
 
     private static string Format(Snapshot? snapshot, long allocated, long runs, bool thisThread)
     {

@@ -11,7 +11,7 @@ namespace MemTrack.Internal.Decoding;
 /// interns the frames, hides framework frames at the top, truncates to the depth, and adds the sample to the site
 /// of (stack, type); with live tracking, the sampled object is tracked until it dies. Stacks are cached per TraceLog
 /// call-stack index, so a repeated stack costs one lookup; each type id is named once (<see cref="AllocatedTypeNames"/>).
-/// With <paramref name="onlyThreadId"/>, samples of other threads are left out (an assertion's probe of its own thread).
+/// With <paramref name="onlyThreadId"/>, samples of other threads are left out (an assertion's allocation-site probe, which looks at its own thread).
 /// Used only on the reader thread.
 /// </summary>
 internal sealed class AllocationDecoder(

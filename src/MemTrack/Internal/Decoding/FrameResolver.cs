@@ -327,8 +327,11 @@ internal sealed class FrameResolver : IDisposable
         if (modulePath.Length != 0)
         {
             PdbLineReader pdb = GetPdb(modulePath);
-            int mapped = map?.IlOffsetAt(returnOffset - 1) ?? -1;
-            location = pdb.HasSymbols ? pdb.Find(token, CallSiteIlOffset(token, map, returnOffset, pdb, context, mapped)) : null;
+            if (pdb.HasSymbols)
+            {
+                int mapped = map?.IlOffsetAt(returnOffset - 1) ?? -1;
+                location = pdb.Find(token, CallSiteIlOffset(token, map, returnOffset, pdb, context, mapped));
+            }
         }
 
         var frame = new Frame(methodName, location?.FileName, location?.LineNumber ?? 0, moduleName) { IsInlined = inlined };

@@ -164,12 +164,7 @@ internal sealed class TracingSession : IDisposable
         }
 
         request.Done.Dispose();
-        if (request.Error is not null)
-        {
-            throw request.Error as MemTrackException ?? new MemTrackException("The tracer failed: " + request.Error.Message, request.Error);
-        }
-
-        return (T)request.Result!;
+        return ResultOf<T>(request);
     }
 
     /// <summary>
@@ -192,19 +187,30 @@ internal sealed class TracingSession : IDisposable
             throw new MemTrackException(string.Create(CultureInfo.InvariantCulture, $"The tracer's reader did not answer within {timeout.TotalSeconds:0.###} s."));
         }
 
-        if (request.Error is not null)
-        {
-            throw request.Error as MemTrackException ?? new MemTrackException("The tracer failed: " + request.Error.Message, request.Error);
-        }
-
-        return (T)request.Result!;
+        return ResultOf<T>(request);
     }
 
-    /// <summary>Runs the pending <see cref="RunOnReaderNow"/> request, if any. Called on the reader thread by the frequent event handlers.</summary>
-    public void RunUrgentRequest()
+    /// <summary>The result of a request that ran, or its failure as a <see cref="MemTrackException"/>.</summary>
+    private static T ResultOf<T>(ReaderRequest request) =>
+        request.Error is { } error
+            ? throw (error as MemTrackException ?? new MemTrackException("The tracer failed: " + error.Message, error))
+            : (T)request.Result!;
+
+    /// <summary>Whether a <see cref="RunOnReaderNow"/> request waits for the reader.</summary>
+    public bool HasUrgentRequest => Volatile.Read(ref _urgent) is not null;
+
+    /// <summary>The time of the event a <see cref="RunOnReaderNow"/> request ran at: what the reader had read up to. Read by that request.</summary>
+    public DateTimeOffset? UrgentReadUpTo { get; private set; }
+
+    /// <summary>
+    /// Runs the pending <see cref="RunOnReaderNow"/> request, if any, at <paramref name="data"/> (the event about to be
+    /// handled). Called on the reader thread by the frequent event handlers.
+    /// </summary>
+    public void RunUrgentRequest(TraceEvent data)
     {
         if (Volatile.Read(ref _urgent) is { } request && Interlocked.CompareExchange(ref _urgent, null, request) == request)
         {
+            UrgentReadUpTo = data.TimeStamp;
             request.Run();
         }
     }
@@ -419,7 +425,11 @@ internal sealed class TracingSession : IDisposable
 
     private void OnUnhandledEvent(TraceEvent data)
     {
-        RunUrgentRequest();
+        if (HasUrgentRequest)
+        {
+            RunUrgentRequest(data);
+        }
+
         long barrier;
         try
         {

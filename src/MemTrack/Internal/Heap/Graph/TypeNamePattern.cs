@@ -306,7 +306,7 @@ internal sealed class TypeNamePattern
             return _at > start ? _text[start.._at] : null;
         }
 
-        /// <summary>Skips an assembly name (<c>Probe, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null</c>) up to a closing bracket or the end.</summary>
+        /// <summary>Skips an assembly name (<c>App, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null</c>) up to a closing bracket or the end.</summary>
         private void SkipAssemblyName()
         {
             int close = _text.IndexOf(']', _at);
